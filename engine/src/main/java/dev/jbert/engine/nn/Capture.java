@@ -41,6 +41,11 @@ public final class Capture {
         return pooled;
     }
 
+    /** Records a pooler output computed outside a classification head (a bare BERT). */
+    public void setPooled(float[] p) {
+        this.pooled = p;
+    }
+
     public List<float[]> attentions() {
         return attention;
     }
