@@ -127,7 +127,7 @@ public final class InspectCommand implements Callable<Integer> {
             Labels lab = LabelsJson.parse(arr, type, b, labelsCount, labels.toString());
             Tensor lt = new Tensor(Arrays.copyOf(logits, b * labelsCount), b, labelsCount);
             Tensor dl = Tensor.zerosLike(lt);
-            float loss = Loss.forProblem(dev.jbert.engine.train.ProblemType.valueOf(type.name())).forward(lt, lab, dl);
+            float loss = Loss.forProblem(type).forward(lt, lab, dl);
             classifier.backward(ctx, dl.data());
             lossValue = loss;
             out.put("loss", new Tensor(new float[] {loss}, 1));

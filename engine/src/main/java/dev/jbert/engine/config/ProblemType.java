@@ -30,4 +30,37 @@ public enum ProblemType {
         }
         return null;
     }
+
+    /** The type with this Hugging Face name; anything else is refused, naming the value. */
+    public static ProblemType fromHf(String name) {
+        for (ProblemType t : values()) {
+            if (t.hfName.equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("problem_type: expected one of \"single_label_classification\", "
+                + "\"multi_label_classification\", \"regression\", found "
+                + (name == null ? "null" : "\"" + name + "\""));
+    }
+
+    /**
+     * The problem type as Hugging Face's {@code *ForSequenceClassification.forward} settles it:
+     * the configured {@code problem_type} when there is one; otherwise regression when
+     * {@code num_labels == 1}, single-label classification when the labels are integers
+     * ({@code torch.long} / {@code torch.int}), multi-label classification else.
+     *
+     * @param hfProblemType {@code config.problem_type}, or null when unset
+     */
+    public static ProblemType resolve(String hfProblemType, int numLabels, boolean integerLabels) {
+        if (hfProblemType != null) {
+            return fromHf(hfProblemType);
+        }
+        if (numLabels < 1) {
+            throw new IllegalArgumentException("num_labels: expected at least 1, found " + numLabels);
+        }
+        if (numLabels == 1) {
+            return REGRESSION;
+        }
+        return integerLabels ? SINGLE_LABEL_CLASSIFICATION : MULTI_LABEL_CLASSIFICATION;
+    }
 }

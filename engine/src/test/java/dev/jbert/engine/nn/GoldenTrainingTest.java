@@ -14,7 +14,7 @@ import dev.jbert.engine.train.GradClip;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.Loss;
 import dev.jbert.engine.train.LrSchedule;
-import dev.jbert.engine.train.ProblemType;
+import dev.jbert.engine.config.ProblemType;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
