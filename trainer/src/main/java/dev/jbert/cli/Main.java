@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jbert} command line: one subcommand per job. */
 @Command(name = "jbert", mixinStandardHelpOptions = true, version = "jbert 0.1.0",
         description = "A from-scratch BERT/DistilBERT engine: tokenize, run, fine-tune.",
-        subcommands = {DemoCommand.class, InspectCommand.class, EmbedCommand.class, ImportOnnxCommand.class,
+        subcommands = {DemoCommand.class, TokenizeCommand.class, InspectCommand.class, EmbedCommand.class, ImportOnnxCommand.class,
                 DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
