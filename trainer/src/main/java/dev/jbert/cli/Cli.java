@@ -16,7 +16,11 @@ public final class Cli {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof UserException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof dev.jbert.engine.config.ConfigException
+                    || ex instanceof dev.jbert.engine.io.CheckpointException
+                    || ex instanceof dev.jbert.tokenizer.TokenizerException
+                    || ex instanceof dev.jbert.engine.backend.BackendUnavailableException) {
                 err.println("jbert: " + oneLine(ex));
                 err.flush();
                 return USER_ERROR;
@@ -25,6 +29,13 @@ public final class Cli {
             ex.printStackTrace(err);
             err.flush();
             return 70;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("jbert: " + oneLine(ex) + " (see 'jbert " + ex.getCommandLine().getCommandName()
+                    + " --help')");
+            err.flush();
+            return USER_ERROR;
         });
         return cl;
     }
