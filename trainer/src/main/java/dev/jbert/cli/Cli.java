@@ -32,8 +32,9 @@ public final class Cli {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("jbert: " + oneLine(ex) + " (see 'jbert " + ex.getCommandLine().getCommandName()
-                    + " --help')");
+            CommandLine where = ex.getCommandLine();
+            String help = where.getParent() == null ? "jbert --help" : "jbert " + where.getCommandName() + " --help";
+            err.println("jbert: " + oneLine(ex) + " (see '" + help + "')");
             err.flush();
             return USER_ERROR;
         });
