@@ -16,15 +16,20 @@ import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.engine.tensor.Tensor;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.Loss;
+import dev.jbert.tokenizer.TokenizerException;
+import dev.jbert.tokenizer.Vocabulary;
 import dev.jbert.trainer.model.BatchJson;
 import dev.jbert.trainer.model.LabelsJson;
 import dev.jbert.trainer.model.ModelFolder;
+import dev.jbert.trainer.plot.ModelPlots;
+import dev.jbert.trainer.plot.PlotData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +69,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Also draw, per input row b, DIR/attention-row{b}.png (layers x heads) and DIR/hidden-norms-row{b}.png.")
+    Path plot;
 
     @Override
     public Integer call() throws Exception {
@@ -139,6 +148,8 @@ public final class InspectCommand implements Callable<Integer> {
             out.put("grad.embedding_output", new Tensor(Arrays.copyOf(encoder.embeddingOutputGrad(), b * t * c), b, t, c));
         }
         SafeTensorsWriter.write(output, out, Map.of("format", "pt"));
+        List<Path> plots = plot == null ? List.of()
+                : ModelPlots.write(plot, PlotData.fromCapture(cap, in, h, c, tokenNames(folder)));
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
         summary.put("output", output.toString());
@@ -156,7 +167,21 @@ public final class InspectCommand implements Callable<Integer> {
         if (lossValue != null) {
             summary.put("loss", lossValue);
         }
+        if (!plots.isEmpty()) {
+            var arr = summary.putArray("plots");
+            plots.forEach(p -> arr.add(p.toString()));
+        }
         System.out.println(json.writeValueAsString(summary));
         return 0;
+    }
+
+    /** Token strings for the plots' axes: the folder's vocabulary, else the ids themselves. */
+    private static IntFunction<String> tokenNames(ModelFolder folder) {
+        try {
+            Vocabulary vocab = folder.tokenizer().vocab();
+            return id -> id >= 0 && id < vocab.size() ? vocab.token(id) : "#" + id;
+        } catch (TokenizerException e) {
+            return id -> "#" + id;
+        }
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jbert", mixinStandardHelpOptions = true, version = "jbert 0.1.0",
         description = "A from-scratch BERT/DistilBERT engine: tokenize, run, fine-tune.",
         subcommands = {DemoCommand.class, TokenizeCommand.class, InspectCommand.class, EmbedCommand.class, ImportOnnxCommand.class,
-                DownloadCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+                DownloadCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ZeroShotCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
