@@ -90,8 +90,13 @@ final class DelimitedReader {
         }
     }
 
+    /**
+     * An empty line (skipped). A line holding only white space is not blank: it is a row whose
+     * text is empty, reported as a bad row. (A line holding only {@code ""} reads the same as an
+     * empty line through commons-csv and is skipped too.)
+     */
     private static boolean isBlank(CSVRecord r) {
-        return r.size() == 1 && r.get(0).isBlank();
+        return r.size() == 1 && r.get(0).isEmpty();
     }
 
     private static List<String> header(String source, long line, CSVRecord header) {

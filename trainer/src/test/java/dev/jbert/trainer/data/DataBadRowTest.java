@@ -28,6 +28,12 @@ class DataBadRowTest {
     }
 
     @Test
+    void whiteSpaceOnlyTextInAOneColumnFileIsABadRowNotABlankLine() {
+        Path f = write(dir, "texts.csv", "text\nfine\n   \nalso fine\n");
+        fails(() -> DataSets.readUnlabelled(f, DataSpec.defaults()), "texts.csv line 3: empty text in column 'text'");
+    }
+
+    @Test
     void emptyPairText() {
         Path f = write(dir, "pairs.csv", "premise,hypothesis,label\na,b,x\nc,,y\n");
         fails(() -> read(f), "pairs.csv line 3: empty text in column 'hypothesis'");
