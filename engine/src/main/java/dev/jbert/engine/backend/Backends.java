@@ -29,8 +29,8 @@ public final class Backends {
             known.add(p.name());
         }
         if (n.equals("cuda")) {
-            throw new BackendUnavailableException("device 'cuda' is not available: the CUDA backend"
-                    + " (jbert-kernels) is not on the class path");
+            throw new BackendUnavailableException("device 'cuda' is not available: no CUDA backend is"
+                    + " registered on the class path (this build has none yet); use --device cpu");
         }
         throw new BackendUnavailableException("unknown device '" + name + "' (expected one of " + known + ")");
     }
