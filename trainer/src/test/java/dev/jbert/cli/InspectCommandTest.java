@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.engine.io.Checkpoint;
 import dev.jbert.engine.testing.Golden;
 import dev.jbert.engine.testing.Shared;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.jbert.trainer.train.TrainCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,23 +24,8 @@ class InspectCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static TrainCli.Run run(String... args) {
+        return TrainCli.run(args);
     }
 
     private Path batchFile(Path golden, String head) throws Exception {
@@ -68,7 +51,7 @@ class InspectCommandTest {
         Path dir = Shared.require("golden/" + kind + "/" + head);
         Path batch = batchFile(dir.getParent(), head);
         Path out = tmp.resolve("out.safetensors");
-        Run r = run("inspect", "--model", dir.toString(), "--input", batch.toString(), "--output", out.toString(),
+        TrainCli.Run r = run("inspect", "--model", dir.toString(), "--input", batch.toString(), "--output", out.toString(),
                 "--labels", tmp.resolve("labels.json").toString(), "--grads");
         assertEquals(0, r.status(), r.err());
         try (Checkpoint mine = Checkpoint.open(out); Checkpoint fwd = Checkpoint.open(dir.resolve("forward.safetensors"));
@@ -96,7 +79,7 @@ class InspectCommandTest {
         Path dir = Shared.require("golden/tiny-bert/single_label");
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"input_ids\": [[101, 5000, 102]]}");
-        Run r = run("inspect", "--model", dir.toString(), "--input", bad.toString(), "--output", tmp.resolve("o.safetensors").toString());
+        TrainCli.Run r = run("inspect", "--model", dir.toString(), "--input", bad.toString(), "--output", tmp.resolve("o.safetensors").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("input_ids[0][1] = 5000"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -85,7 +85,11 @@ public final class BatchJson {
         }
         EncodeOptions opts = EncodeOptions.defaults().withPadding(EncodeOptions.Padding.LONGEST)
                 .withMaxLength(maxLength).withTruncation(EncodeOptions.Truncation.LONGEST_FIRST);
-        List<Encoding> enc = tok.encodeBatch(texts, pairs, opts);
+        return pack(tok.encodeBatch(texts, pairs, opts));
+    }
+
+    /** Encodings already padded to one length (Padding.LONGEST or MAX_LENGTH) as one batch. */
+    public static ModelInput pack(List<Encoding> enc) {
         int b = enc.size();
         int t = enc.get(0).inputIds().length;
         int[] ids = new int[b * t];
@@ -93,6 +97,10 @@ public final class BatchJson {
         float[] mask = new float[b * t];
         for (int i = 0; i < b; i++) {
             Encoding e = enc.get(i);
+            if (e.inputIds().length != t) {
+                throw new IllegalArgumentException("encoding " + i + " has " + e.inputIds().length
+                        + " tokens, expected " + t + " (encodings must be padded to one length)");
+            }
             System.arraycopy(e.inputIds(), 0, ids, i * t, t);
             System.arraycopy(e.tokenTypeIds(), 0, types, i * t, t);
             for (int j = 0; j < t; j++) {

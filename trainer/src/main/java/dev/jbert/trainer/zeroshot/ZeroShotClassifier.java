@@ -9,6 +9,7 @@ import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.tokenizer.BertTokenizer;
 import dev.jbert.tokenizer.EncodeOptions;
 import dev.jbert.tokenizer.Encoding;
+import dev.jbert.trainer.model.BatchJson;
 import dev.jbert.trainer.model.ModelFolder;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -162,27 +163,12 @@ public final class ZeroShotClassifier {
     }
 
     private ModelInput batch(List<Encoding> enc, List<String> hyps) {
-        int b = enc.size();
-        int t = 0;
-        for (int i = 0; i < b; i++) {
-            Encoding e = enc.get(i);
-            if (e.length() > maxLength) {
+        for (int i = 0; i < enc.size(); i++) {
+            if (enc.get(i).length() > maxLength) {
                 throw new UserException("the hypothesis '" + hyps.get(i) + "' leaves no room for the text within "
                         + maxLength + " tokens (truncation cuts the text only); use a shorter template or label");
             }
-            t = Math.max(t, e.length());
         }
-        int[] ids = new int[b * t];
-        int[] types = new int[b * t];
-        float[] mask = new float[b * t];
-        for (int i = 0; i < b; i++) {
-            Encoding e = enc.get(i);
-            System.arraycopy(e.inputIds(), 0, ids, i * t, t);
-            System.arraycopy(e.tokenTypeIds(), 0, types, i * t, t);
-            for (int j = 0; j < t; j++) {
-                mask[i * t + j] = e.attentionMask()[j];
-            }
-        }
-        return new ModelInput(b, t, ids, types, mask);
+        return BatchJson.pack(enc);
     }
 }

@@ -1,19 +1,15 @@
 package dev.jbert.trainer.train;
 
 import dev.jbert.cli.Cli;
-import dev.jbert.cli.EvalCommand;
 import dev.jbert.cli.Main;
-import dev.jbert.cli.PredictCommand;
-import dev.jbert.cli.TrainCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * Runs {@code jbert} commands in-process for tests, with stdout and stderr captured. The train,
- * eval and predict commands are added to {@link Main}'s command line unless it has them already.
+ * Runs {@code jbert} commands in-process for tests, through {@link Main}'s command line, with
+ * stdout and stderr captured. Shared by the command tests of every package.
  */
 public final class TrainCli {
     private TrainCli() {
@@ -36,9 +32,6 @@ public final class TrainCli {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             CommandLine cl = Cli.commandLine(new Main());
-            add(cl, "train", TrainCommand::new);
-            add(cl, "eval", EvalCommand::new);
-            add(cl, "predict", PredictCommand::new);
             cl.setErr(new java.io.PrintWriter(System.err, true));
             cl.setOut(new java.io.PrintWriter(System.out, true));
             int status = cl.execute(args);
@@ -46,12 +39,6 @@ public final class TrainCli {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
-        }
-    }
-
-    private static void add(CommandLine cl, String name, Supplier<Object> command) {
-        if (!cl.getSubcommands().containsKey(name)) {
-            cl.addSubcommand(name, Cli.commandLine(command.get()));
         }
     }
 }

@@ -1,18 +1,14 @@
 package dev.jbert.trainer.zeroshot;
 
+import dev.jbert.trainer.train.TrainCli;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.cli.Cli;
-import dev.jbert.cli.ZeroShotCommand;
 import dev.jbert.engine.io.Checkpoint;
 import dev.jbert.engine.io.SafeTensorsWriter;
 import dev.jbert.engine.tensor.Tensor;
 import dev.jbert.engine.testing.Shared;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import picocli.CommandLine;
 
 /**
  * An "NLI model" for the zero-shot tests: the golden tiny BERT with three labels
@@ -102,21 +97,10 @@ final class ZeroShotFixtures {
 
     /** Runs {@code jbert zero-shot ARGS} in-process (the command need not be registered in Main). */
     static Run zeroShot(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Cli.commandLine(new ZeroShotCommand());
-            cl.setOut(new PrintWriter(System.out, true));
-            cl.setErr(new PrintWriter(System.err, true));
-            int status = cl.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        String[] all = new String[args.length + 1];
+        all[0] = "zero-shot";
+        System.arraycopy(args, 0, all, 1, args.length);
+        TrainCli.Run r = TrainCli.run(all);
+        return new Run(r.status(), r.out(), r.err());
     }
 }
