@@ -18,9 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * fitted (minimax in relative error: 5.6e-10 over u ∈ [0, 16]) to the scaled complementary error
  * function, evaluated in double and rounded once to float: within a hair of ½ ulp. The vectorised
  * {@link #forward} and {@link #backward} widen to double vectors and run the very same operations
- * as {@link #apply} and {@link #derivative} (exp from the Vector API: the JDK's SVML stubs on
- * x86), so the two agree to the bit in practice. GELU_TANH is computed as x·σ(2y), which equals
- * ½x(1 + tanh y) without its cancellation for x &lt; 0; TANH uses the Vector API's tanh (≈ ½ ulp).
+ * as {@link #apply} and {@link #derivative}, so the two agree to the bit. GELU_TANH is computed as
+ * x·σ(2y), which equals ½x(1 + tanh y) without its cancellation for x &lt; 0; TANH as
+ * (1 − e)/(1 + e) with e = e^(−2|x|) in double (x·(1 − x²/3) below 2⁻¹²).
+ *
+ * <p>Reproducibility. Every e^x here is our own ({@code VectorOps.exp}, ~1 ulp in double), never
+ * the Vector API's {@code lanewise(EXP/TANH)} or {@code Math.exp/tanh}: those may round
+ * differently in the interpreter (Java fallback) and in C2-compiled code (SVML or libm stubs),
+ * which made a training run's weights depend on how warm the JVM was when it ran.
  */
 public enum Activation {
     /** Identity. */
@@ -75,7 +80,7 @@ public enum Activation {
             case GELU -> (float) gelu(x);
             case GELU_TANH -> (float) geluTanh(x);
             case RELU -> x > 0f ? x : (x == x ? 0f : x);
-            case TANH -> (float) Math.tanh(x);
+            case TANH -> (float) tanh(x);
         };
     }
 
@@ -86,10 +91,7 @@ public enum Activation {
             case GELU -> (float) geluGrad(x);
             case GELU_TANH -> (float) geluTanhGrad(x);
             case RELU -> x > 0f ? 1f : 0f;
-            case TANH -> {
-                double c = Math.cosh(x);
-                yield (float) (1.0 / (c * c));
-            }
+            case TANH -> (float) tanhGrad(x);
         };
     }
 
@@ -131,7 +133,7 @@ public enum Activation {
             return 1.0 - erf(x);
         }
         // erfc(x) = e^(−x²)·t·P(t) at u = √2·x (x² is exact for a float x)
-        return 2 * halfErfc(Math.sqrt(2.0) * x, Math.exp(-x * x));
+        return 2 * halfErfc(Math.sqrt(2.0) * x, VectorOps.exp(-x * x));
     }
 
     /** ½·erfc(u/√2) = gauss·t·½P(t) for u ≥ 0, given gauss = e^(−u²/2). */
@@ -146,7 +148,7 @@ public enum Activation {
     }
 
     private static double gauss(double u) {
-        return Math.exp(u * u * -0.5);
+        return VectorOps.exp(u * u * -0.5);
     }
 
     /** Φ(x) for a finite or infinite x, with full relative accuracy in the lower tail. */
@@ -171,21 +173,41 @@ public enum Activation {
     }
 
     private static double geluTanh(double x) {
-        double e = Math.exp(x * (-2 * TANH_BETA) * Math.fma(x * x, TANH_KAPPA, 1.0));
+        double e = VectorOps.exp(x * (-2 * TANH_BETA) * Math.fma(x * x, TANH_KAPPA, 1.0));
         return x / (e + 1.0);
     }
 
     private static double geluTanhGrad(double x) {
         double xc = Math.max(-100.0, Math.min(100.0, x));
         double x2 = xc * xc;
-        double e = Math.exp(xc * (-2 * TANH_BETA) * Math.fma(x2, TANH_KAPPA, 1.0));
+        double e = VectorOps.exp(xc * (-2 * TANH_BETA) * Math.fma(x2, TANH_KAPPA, 1.0));
         double s = 1.0 / (e + 1.0);
         double oneMinusS = 1.0 / (1.0 / e + 1.0);
         double dy = Math.fma(x2, 3 * TANH_KAPPA, 1.0) * (2 * TANH_BETA);
         return Math.fma(xc * s * oneMinusS, dy, s);
     }
 
-    // ---------------------------------------------------------------- vectorised array forms
+    /** Below this |x|, tanh x = x·(1 − x²/3) to double precision (the next term is 2x⁵/15). */
+    private static final double TANH_SMALL = 0x1p-12;
+
+    /** tanh x = (1 − e)/(1 + e)·sign x with e = e^(−2|x|); no cancellation worth a float ulp above 2⁻¹². */
+    private static double tanh(double x) {
+        double a = Math.abs(x);
+        if (a < TANH_SMALL) {
+            return x * Math.fma(x * x, -1.0 / 3, 1.0);
+        }
+        double e = VectorOps.exp(a * -2.0);
+        double t = (1.0 - e) / (1.0 + e);
+        return x < 0 ? -t : t;
+    }
+
+    /** tanh'(x) = 1/cosh²(x) = 4e/(1 + e)² with e = e^(−2|x|): no cancellation for large |x|. */
+    private static double tanhGrad(double x) {
+        double e = VectorOps.exp(Math.abs(x) * -2.0);
+        double d = 1.0 + e;
+        return e * 4.0 / (d * d);
+    }
+
     // ---------------------------------------------------------------- vectorised array forms
 
     /**
@@ -275,7 +297,7 @@ public enum Activation {
             DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, x, off + i)
                     .convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector u = v.abs().min(GAUSS_CLAMP);
-            DoubleVector gauss = u.mul(u).mul(-0.5).lanewise(VectorOperators.EXP);
+            DoubleVector gauss = VectorOps.exp(u.mul(u).mul(-0.5));
             DoubleVector t = one.div(u.fma(DoubleVector.broadcast(DS, T_SCALE), one));
             DoubleVector p = DoubleVector.broadcast(DS, C11);
             p = p.fma(t, DoubleVector.broadcast(DS, C10));
@@ -306,7 +328,7 @@ public enum Activation {
                     .convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector xc = v.max(-GAUSS_CLAMP).min(GAUSS_CLAMP);
             DoubleVector u = xc.abs();
-            DoubleVector gauss = u.mul(u).mul(-0.5).lanewise(VectorOperators.EXP);
+            DoubleVector gauss = VectorOps.exp(u.mul(u).mul(-0.5));
             DoubleVector t = one.div(u.fma(DoubleVector.broadcast(DS, T_SCALE), one));
             DoubleVector p = DoubleVector.broadcast(DS, C11);
             p = p.fma(t, DoubleVector.broadcast(DS, C10));
@@ -338,7 +360,7 @@ public enum Activation {
             DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, x, off + i)
                     .convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector inner = v.mul(v).fma(DoubleVector.broadcast(DS, TANH_KAPPA), one);
-            DoubleVector e = v.mul(-2 * TANH_BETA).mul(inner).lanewise(VectorOperators.EXP);
+            DoubleVector e = VectorOps.exp(v.mul(-2 * TANH_BETA).mul(inner));
             ((FloatVector) v.div(e.add(1.0)).convertShape(VectorOperators.D2F, HS, 0)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
@@ -354,8 +376,7 @@ public enum Activation {
                     .convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector xc = v.max(-100.0).min(100.0);
             DoubleVector x2 = xc.mul(xc);
-            DoubleVector e = xc.mul(-2 * TANH_BETA).mul(x2.fma(DoubleVector.broadcast(DS, TANH_KAPPA), one))
-                    .lanewise(VectorOperators.EXP);
+            DoubleVector e = VectorOps.exp(xc.mul(-2 * TANH_BETA).mul(x2.fma(DoubleVector.broadcast(DS, TANH_KAPPA), one)));
             DoubleVector s = one.div(e.add(1.0));
             DoubleVector oneMinusS = one.div(one.div(e).add(1.0));
             DoubleVector dy = x2.fma(DoubleVector.broadcast(DS, 3 * TANH_KAPPA), one).mul(2 * TANH_BETA);
@@ -392,22 +413,34 @@ public enum Activation {
     }
 
     private static void tanhForward(float[] x, int off, float[] out, int outOff, int n) {
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
         int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromArray(S, x, off + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+        for (; i <= n - HL; i += HL) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, x, off + i)
+                    .convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector a = v.abs();
+            DoubleVector small = v.mul(v.mul(v).fma(DoubleVector.broadcast(DS, -1.0 / 3), one));
+            DoubleVector e = VectorOps.exp(a.mul(-2.0));
+            DoubleVector t = one.sub(e).div(one.add(e));
+            t = t.blend(t.neg(), v.compare(VectorOperators.LT, 0.0));
+            t = t.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+            ((FloatVector) t.convertShape(VectorOperators.D2F, HS, 0)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             out[outOff + i] = TANH.apply(x[off + i]);
         }
     }
 
-    /** tanh'(x) = 1/cosh²(x) = 4e/(1 + e)² with e = e^(−2|x|): no cancellation for large |x|. */
+    /** As {@link #tanhGrad}, in double, rounded once, then times dout in float. */
     private static void tanhBackward(float[] pre, int off, float[] dout, int dOff, float[] dx, int dxOff, int n) {
         int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(S, pre, off + i).abs().mul(-2f).lanewise(VectorOperators.EXP);
-            FloatVector d = e.add(1f);
-            e.mul(4f).div(d.mul(d)).mul(FloatVector.fromArray(S, dout, dOff + i)).intoArray(dx, dxOff + i);
+        for (; i <= n - HL; i += HL) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, pre, off + i)
+                    .convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector e = VectorOps.exp(v.abs().mul(-2.0));
+            DoubleVector d = e.add(1.0);
+            FloatVector g = (FloatVector) e.mul(4.0).div(d.mul(d)).convertShape(VectorOperators.D2F, HS, 0);
+            g.mul(FloatVector.fromArray(HS, dout, dOff + i)).intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) {
             dx[dxOff + i] = dout[dOff + i] * TANH.derivative(pre[off + i]);

@@ -48,6 +48,44 @@ class AttentionKernelVectorOpsTest {
     }
 
     @Test
+    void doubleExpIsWithinOneUlpAndEqualsItsScalarTwin() {
+        jdk.incubator.vector.VectorSpecies<Double> ds = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+        int dl = ds.length();
+        double[] xs = new double[400_000];
+        Random rnd = new Random(2);
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = i < 200_000 ? -706.0 + 1415.0 * i / 200_000 : rnd.nextGaussian() * 10;
+        }
+        double[] ys = new double[dl];
+        double worst = 0;
+        for (int i = 0; i + dl <= xs.length; i += dl) {
+            VectorOps.exp(jdk.incubator.vector.DoubleVector.fromArray(ds, xs, i)).intoArray(ys, 0);
+            for (int j = 0; j < dl; j++) {
+                double want = StrictMath.exp(xs[i + j]);
+                worst = Math.max(worst, Math.abs(ys[j] - want) / Math.ulp(want));
+                assertEquals(Double.doubleToRawLongBits(ys[j]), Double.doubleToRawLongBits(VectorOps.exp(xs[i + j])),
+                        "vector and scalar exp differ at " + xs[i + j]);
+            }
+        }
+        assertTrue(worst <= 1.5, "worst error " + worst + " ulp");
+        assertEquals(0.0, VectorOps.exp(-800.0), 0.0);
+        assertEquals(0.0, VectorOps.exp(Double.NEGATIVE_INFINITY), 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, VectorOps.exp(710.0), 0.0);
+        assertTrue(Double.isNaN(VectorOps.exp(Double.NaN)));
+        assertEquals(1.0, VectorOps.exp(0.0), 0.0);
+        double[] edge = new double[dl];
+        edge[0] = Double.NaN;
+        if (dl > 1) {
+            edge[1] = Double.NEGATIVE_INFINITY;
+        }
+        VectorOps.exp(jdk.incubator.vector.DoubleVector.fromArray(ds, edge, 0)).intoArray(ys, 0);
+        assertTrue(Double.isNaN(ys[0]));
+        if (dl > 1) {
+            assertEquals(0.0, ys[1], 0.0);
+        }
+    }
+
+    @Test
     void sumLanesIsAFixedTree() {
         float[] a = new float[L];
         for (int i = 0; i < L; i++) {

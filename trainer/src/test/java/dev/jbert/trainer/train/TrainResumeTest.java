@@ -74,12 +74,43 @@ class TrainResumeTest {
         assertTrue(resumed.err().contains("resuming from " + kept), resumed.err());
         assertFalse(Files.exists(broken), "the leftover is removed");
 
-        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
-                Files.readAllBytes(parts.resolve("model.safetensors")), "byte-identical weights");
+        byte[] expected = Files.readAllBytes(whole.resolve("model.safetensors"));
+        byte[] actual = Files.readAllBytes(parts.resolve("model.safetensors"));
+        assertArrayEquals(expected, actual, () -> "byte-identical weights: " + firstDifference(expected, actual));
         assertEquals(trainingSteps(whole), trainingSteps(parts), "the same training log");
         JsonNode state = TrainFixtures.json(Files.readString(parts.resolve("trainer_state.json")));
         assertEquals(9, state.get("global_step").asInt());
         assertEquals(3.0, state.get("epoch").asDouble(), 1e-12);
+    }
+
+    /** Which tensor of two safetensors files differs first, and by how much (for the failure message). */
+    private static String firstDifference(byte[] a, byte[] b) {
+        int i = 0;
+        while (i < Math.min(a.length, b.length) && a[i] == b[i]) {
+            i++;
+        }
+        long headerLength = java.nio.ByteBuffer.wrap(a, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long dataOffset = i - 8 - headerLength;
+        if (dataOffset < 0) {
+            return "the headers differ at byte " + i;
+        }
+        JsonNode header;
+        try {
+            header = TrainFixtures.json(new String(a, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            return "byte " + i + " (header unreadable: " + e.getMessage() + ")";
+        }
+        for (var e : header.properties()) {
+            JsonNode offsets = e.getValue().get("data_offsets");
+            if (offsets != null && offsets.get(0).asLong() <= dataOffset && dataOffset < offsets.get(1).asLong()) {
+                long element = (dataOffset - offsets.get(0).asLong()) / 4;
+                int at = (int) (8 + headerLength + offsets.get(0).asLong() + element * 4);
+                float x = java.nio.ByteBuffer.wrap(a, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
+                float y = java.nio.ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
+                return e.getKey() + "[" + element + "]: " + x + " vs " + y;
+            }
+        }
+        return "byte " + i;
     }
 
     /** The training entries of a log (evaluations carry timings that differ between runs). */
