@@ -1,6 +1,8 @@
 package dev.jbert.engine.backend;
 
 import dev.jbert.engine.cpu.Activation;
+import dev.jbert.engine.nn.SequenceClassifier;
+import java.util.Optional;
 
 /**
  * The operations the layers need, in fused units. Arrays are row-major float32; every
@@ -54,4 +56,14 @@ public interface Backend {
     void attentionBackward(float[] dout, float[] q, float[] k, float[] v, float[] keyMask,
                            int b, int t, int h, int d, float[] probs, float[] dropMask,
                            float[] dq, float[] dk, float[] dv);
+
+    /**
+     * A device-resident copy of {@code model} for training or inference with batches of up to
+     * maxBatch × maxSeqLen tokens, or empty when this backend runs the layers in place (the CPU).
+     * Throws {@link BackendUnavailableException} with one clear sentence when the model cannot
+     * run here (unsupported head size, not enough device memory, ...).
+     */
+    default Optional<DeviceModel> deviceModel(SequenceClassifier model, int maxBatch, int maxSeqLen) {
+        return Optional.empty();
+    }
 }
