@@ -400,7 +400,9 @@ using namespace jb_attention;
                                    make_dropout(seed, stream, counter, p));                                      \
     }
 JB_ATTENTION_FORWARD(32)
+JB_EMU_KERNEL(attention_forward_d32)
 JB_ATTENTION_FORWARD(64)
+JB_EMU_KERNEL(attention_forward_d64)
 
 // attention_backward_delta
 //   grid: (ceil(B·T·H/8)), block: 256 (one warp per (b, t, h)), shared: 0
@@ -419,6 +421,7 @@ attention_backward_delta(const float* dout, const float* out, float* delta, int 
     s = warp_sum(s);
     if (lane == 0) delta[((long long)b * H + h) * T + t] = s;
 }
+JB_EMU_KERNEL(attention_backward_delta)
 
 // attention_backward_dkdv_d32 / attention_backward_dkdv_d64
 //   grid: (ceil(T/32), H, B) over key tiles, block: 256, shared: static
@@ -434,7 +437,9 @@ attention_backward_delta(const float* dout, const float* out, float* delta, int 
                                          make_dropout(seed, stream, counter, p));                                \
     }
 JB_ATTENTION_BACKWARD_DKDV(32)
+JB_EMU_KERNEL(attention_backward_dkdv_d32)
 JB_ATTENTION_BACKWARD_DKDV(64)
+JB_EMU_KERNEL(attention_backward_dkdv_d64)
 
 // attention_backward_dq_d32 / attention_backward_dq_d64
 //   grid: (ceil(T/32), H, B) over query tiles, block: 256, shared: static
@@ -449,4 +454,6 @@ JB_ATTENTION_BACKWARD_DKDV(64)
                                        make_dropout(seed, stream, counter, p));                                  \
     }
 JB_ATTENTION_BACKWARD_DQ(32)
+JB_EMU_KERNEL(attention_backward_dq_d32)
 JB_ATTENTION_BACKWARD_DQ(64)
+JB_EMU_KERNEL(attention_backward_dq_d64)

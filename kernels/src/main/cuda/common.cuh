@@ -14,6 +14,13 @@
 
 #define JB_DEVICE __device__ __forceinline__
 
+// JB_EMU_KERNEL(name), after each extern "C" __global__ entry point, registers it by name in the
+// CPU emulator (emulator/cuda_emu.hpp, which defines it under -DJB_EMULATE); for nvcc it is
+// nothing, so the PTX does not depend on it.
+#ifndef JB_EMULATE
+#define JB_EMU_KERNEL(name)
+#endif
+
 namespace jb {
 
 // ---------------------------------------------------------------- activations
@@ -43,9 +50,53 @@ JB_DEVICE double half_erfc(double u, double gauss) {
     return __dmul_rn(__dmul_rn(gauss, t), p);
 }
 
+// e^x in double exactly as the CPU's dev.jbert.engine.cpu.VectorOps.exp: Cody–Waite reduction
+// x = n·ln2 + r with fdlibm's split of ln 2, a degree-10 Taylor polynomial (relative error
+// < 3e-13), 2ⁿ added to the exponent field; 0 below −707, +∞ above 709, NaN for NaN. The same
+// exactly rounded operations in the same order, so activations agree with the CPU to the bit
+// (libdevice's exp and the JDK's may differ by an ulp in double, which can flip a float).
+JB_DEVICE double exp_det(double x) {
+    if (x != x) return x;
+    if (x < -707.0) return 0.0;
+    if (x > 709.0) return __longlong_as_double(0x7ff0000000000000LL);
+    const double ROUND = 6755399441055744.0;  // 1.5·2⁵²: x·log2e + ROUND holds n in its low bits
+    double shifted = fma(x, 1.4426950408889634, ROUND);
+    double n = __dsub_rn(shifted, ROUND);
+    double r = __dadd_rn(fma(n, -6.93147180369123816490e-01, x), __dmul_rn(n, -1.90821492927058770002e-10));
+    double p = 1.0 / 3628800;
+    p = fma(p, r, 1.0 / 362880);
+    p = fma(p, r, 1.0 / 40320);
+    p = fma(p, r, 1.0 / 5040);
+    p = fma(p, r, 1.0 / 720);
+    p = fma(p, r, 1.0 / 120);
+    p = fma(p, r, 1.0 / 24);
+    p = fma(p, r, 1.0 / 6);
+    p = fma(p, r, 1.0 / 2);
+    p = fma(p, r, 1.0);
+    p = fma(p, r, 1.0);
+    long long e = (__double_as_longlong(shifted) - __double_as_longlong(ROUND)) << 52;
+    return __longlong_as_double(__double_as_longlong(p) + e);
+}
+
 // e^(−u²/2)
 JB_DEVICE double gauss(double u) {
-    return exp(__dmul_rn(__dmul_rn(u, u), -0.5));
+    return exp_det(__dmul_rn(__dmul_rn(u, u), -0.5));
+}
+
+// tanh x as Activation.tanh: x·(1 − x²/3) below 2⁻¹², else (1 − e)/(1 + e)·sign x, e = e^(−2|x|).
+JB_DEVICE double tanh_d(double x) {
+    double a = fabs(x);
+    if (a < 0x1p-12) return __dmul_rn(x, fma(__dmul_rn(x, x), -1.0 / 3, 1.0));
+    double e = exp_det(__dmul_rn(a, -2.0));
+    double t = __ddiv_rn(__dsub_rn(1.0, e), __dadd_rn(1.0, e));
+    return x < 0.0 ? -t : t;
+}
+
+// tanh'(x) as Activation.tanhGrad: 4e/(1 + e)² with e = e^(−2|x|).
+JB_DEVICE double tanh_grad_d(double x) {
+    double e = exp_det(__dmul_rn(fabs(x), -2.0));
+    double d = __dadd_rn(1.0, e);
+    return __ddiv_rn(__dmul_rn(e, 4.0), __dmul_rn(d, d));
 }
 
 // Φ(x) with full relative accuracy in the lower tail.
@@ -62,7 +113,7 @@ JB_DEVICE double gelu_d(double x) {
 
 JB_DEVICE double gelu_grad_d(double x) {
     const double INV_SQRT_2PI = 0.39894228040143267794;
-    double xc = clamp_keep_nan(x, -16.0, 16.0);
+    double xc = clamp_keep_nan(x, -40.0, 40.0);  // as Activation.geluGrad (GAUSS_CLAMP)
     return fma(__dmul_rn(xc, gauss(fabs(xc))), INV_SQRT_2PI, normal_cdf(x));
 }
 
@@ -70,7 +121,7 @@ JB_DEVICE double gelu_grad_d(double x) {
 JB_DEVICE double gelu_tanh_d(double x) {
     const double BETA = 0.79788456080286535588;
     const double KAPPA = 0.044715;
-    double e = exp(__dmul_rn(__dmul_rn(x, -2.0 * BETA), fma(__dmul_rn(x, x), KAPPA, 1.0)));
+    double e = exp_det(__dmul_rn(__dmul_rn(x, -2.0 * BETA), fma(__dmul_rn(x, x), KAPPA, 1.0)));
     return __ddiv_rn(x, __dadd_rn(e, 1.0));
 }
 
@@ -79,7 +130,7 @@ JB_DEVICE double gelu_tanh_grad_d(double x) {
     const double KAPPA = 0.044715;
     double xc = clamp_keep_nan(x, -100.0, 100.0);
     double x2 = __dmul_rn(xc, xc);
-    double e = exp(__dmul_rn(__dmul_rn(xc, -2.0 * BETA), fma(x2, KAPPA, 1.0)));
+    double e = exp_det(__dmul_rn(__dmul_rn(xc, -2.0 * BETA), fma(x2, KAPPA, 1.0)));
     double s = __ddiv_rn(1.0, __dadd_rn(e, 1.0));
     double oneMinusS = __ddiv_rn(1.0, __dadd_rn(__ddiv_rn(1.0, e), 1.0));
     double dy = __dmul_rn(fma(x2, 3.0 * KAPPA, 1.0), 2.0 * BETA);
@@ -92,7 +143,7 @@ JB_DEVICE float activate(int act, float x) {
         case ACT_GELU: return (float)gelu_d((double)x);
         case ACT_GELU_TANH: return (float)gelu_tanh_d((double)x);
         case ACT_RELU: return x > 0.0f ? x : (x == x ? 0.0f : x);
-        case ACT_TANH: return (float)tanh((double)x);
+        case ACT_TANH: return (float)tanh_d((double)x);
         default: return x;
     }
 }
@@ -103,11 +154,7 @@ JB_DEVICE float activate_backward(int act, float x, float dout) {
         case ACT_GELU: return __fmul_rn((float)gelu_grad_d((double)x), dout);
         case ACT_GELU_TANH: return __fmul_rn((float)gelu_tanh_grad_d((double)x), dout);
         case ACT_RELU: return x > 0.0f ? dout : 0.0f;
-        case ACT_TANH: {  // in float, as Activation.tanhGradV: e = e^(−2|x|), 4e/(1 + e)²
-            float e = (float)exp((double)__fmul_rn(fabsf(x), -2.0f));
-            float d = __fadd_rn(e, 1.0f);
-            return __fmul_rn(__fdiv_rn(__fmul_rn(e, 4.0f), __fmul_rn(d, d)), dout);
-        }
+        case ACT_TANH: return __fmul_rn((float)tanh_grad_d((double)x), dout);
         default: return dout;
     }
 }

@@ -21,6 +21,7 @@ activation_forward(const float* x, float* out, int n, int act) {
         out[i] = activate(act, x[i]);
     }
 }
+JB_EMU_KERNEL(activation_forward)
 
 // activation_backward
 //   grid: any (grid-stride), block: 256, shared: 0
@@ -32,6 +33,7 @@ activation_backward(const float* preact, const float* dout, float* dx, int n, in
         dx[i] = activate_backward(act, preact[i], dout[i]);
     }
 }
+JB_EMU_KERNEL(activation_backward)
 
 // residual_add
 //   grid: any (grid-stride), block: 256, shared: 0
@@ -43,6 +45,7 @@ residual_add(const float* a, const float* b, float* out, int n) {
         out[i] = __fadd_rn(a[i], b[i]);
     }
 }
+JB_EMU_KERNEL(residual_add)
 
 // One Philox block of a dropout pass: elements 4q .. 4q+3 (clipped to n).
 // mask (nullable) receives 0 or 1/(1−p); when x is given, out = x·mask.
@@ -78,6 +81,7 @@ dropout_mask(float* mask, int n, unsigned long long seed, unsigned int stream, u
         dropout_quad(q, n, dp, seed, stream, counter, nullptr, nullptr, mask);
     }
 }
+JB_EMU_KERNEL(dropout_mask)
 
 // dropout_forward
 //   grid: any (grid-stride over ceil(n/4) Philox blocks), block: 256, shared: 0
@@ -92,6 +96,7 @@ dropout_forward(const float* x, float* out, float* mask, int n, unsigned long lo
         dropout_quad(q, n, dp, seed, stream, counter, x, out, mask);
     }
 }
+JB_EMU_KERNEL(dropout_forward)
 
 // dropout_backward
 //   grid: any (grid-stride), block: 256, shared: 0
@@ -103,3 +108,4 @@ dropout_backward(const float* dout, const float* mask, float* dx, int n) {
         dx[i] = __fmul_rn(dout[i], mask[i]);
     }
 }
+JB_EMU_KERNEL(dropout_backward)

@@ -32,6 +32,7 @@ embedding_forward(const int* ids, const int* typeIds, const float* word, const f
         for (int c = threadIdx.x; c < C; c += blockDim.x) o[c] = __fadd_rn(w[c], p[c]);
     }
 }
+JB_EMU_KERNEL(embedding_forward)
 
 // embedding_backward_word
 //   grid: (B·T), block: 128, shared: 0
@@ -47,6 +48,7 @@ embedding_backward_word(const int* ids, const float* dsum, float* dword, int row
     float* w = dword + (long long)id * C;
     for (int c = threadIdx.x; c < C; c += blockDim.x) atomicAdd(w + c, d[c]);
 }
+JB_EMU_KERNEL(embedding_backward_word)
 
 // embedding_backward_position
 //   grid: (ceil(C/128), T), block: 128, shared: 0
@@ -59,6 +61,7 @@ embedding_backward_position(const float* dsum, float* dpos, int B, int T, int C)
     for (int b = 0; b < B; b++) s += dsum[((long long)b * T + t) * C + c];
     dpos[(long long)t * C + c] += s;
 }
+JB_EMU_KERNEL(embedding_backward_position)
 
 // embedding_backward_type
 //   grid: (ceil(C/128), slabs), block: 128, shared: 0
@@ -88,3 +91,4 @@ embedding_backward_type(const int* typeIds, const float* dsum, float* dtype, flo
         }
     }
 }
+JB_EMU_KERNEL(embedding_backward_type)

@@ -152,6 +152,7 @@ linear_forward_f32(const float* x, const float* w, const float* bias, float* pre
     Epilogue ep{bias, preact, out, nullptr, N, act, 0, 0};
     gemm_f32_tile<true, true>(x, K, w, K, M, N, K, K, ep);
 }
+JB_EMU_KERNEL(linear_forward_f32)
 
 // linear_backward_input_f32
 //   grid: (ceil(K/128), ceil(M/128), 1), block: 256, shared: 33,792 B static
@@ -161,6 +162,7 @@ linear_backward_input_f32(const float* dy, const float* w, float* dx, int M, int
     Epilogue ep{nullptr, nullptr, dx, nullptr, K, ACT_NONE, accumulate, 0};
     gemm_f32_tile<true, false>(dy, N, w, K, M, K, N, N, ep);
 }
+JB_EMU_KERNEL(linear_backward_input_f32)
 
 // linear_backward_weight_f32
 //   grid: (ceil(K/128), ceil(N/128), splits), block: 256, shared: 33,792 B static
@@ -174,6 +176,7 @@ linear_backward_weight_f32(const float* dy, const float* x, float* dw, float* pa
     Epilogue ep{nullptr, nullptr, dw, partial, K, ACT_NONE, 1, (long long)N * K};
     gemm_f32_tile<false, false>(dy, N, x, K, N, K, M, kChunk, ep);
 }
+JB_EMU_KERNEL(linear_backward_weight_f32)
 
 // bias_grad
 //   grid: (ceil(N/32), slabs), block: (32, 8), shared: 1,024 B static
@@ -206,6 +209,7 @@ bias_grad(const float* dy, float* db, float* partial, int M, int N) {
         }
     }
 }
+JB_EMU_KERNEL(bias_grad)
 
 // splitk_reduce
 //   grid: any (grid-stride), block: 256, shared: 0
@@ -219,3 +223,4 @@ splitk_reduce(const float* partial, float* out, int splits, int n) {
         out[i] += t;
     }
 }
+JB_EMU_KERNEL(splitk_reduce)

@@ -302,6 +302,7 @@ linear_forward_tf32(const float* x, const float* w, const float* bias, float* pr
     Epilogue ep{bias, preact, out, nullptr, N, act, 0, 0};
     gemm_tc_tile<TF32, true, true>(x, K, w, K, M, N, K, K, ep);
 }
+JB_EMU_KERNEL(linear_forward_tf32)
 
 extern "C" __global__ void __launch_bounds__(THREADS, 1)
 linear_forward_bf16(const float* x, const float* w, const float* bias, float* preact, float* out, int M, int N,
@@ -309,6 +310,7 @@ linear_forward_bf16(const float* x, const float* w, const float* bias, float* pr
     Epilogue ep{bias, preact, out, nullptr, N, act, 0, 0};
     gemm_tc_tile<BF16, true, true>(x, K, w, K, M, N, K, K, ep);
 }
+JB_EMU_KERNEL(linear_forward_bf16)
 
 // linear_backward_input_tf32 / linear_backward_input_bf16
 //   grid: (ceil(K/128), ceil(M/128), 1)
@@ -318,12 +320,14 @@ linear_backward_input_tf32(const float* dy, const float* w, float* dx, int M, in
     Epilogue ep{nullptr, nullptr, dx, nullptr, K, ACT_NONE, accumulate, 0};
     gemm_tc_tile<TF32, true, false>(dy, N, w, K, M, K, N, N, ep);
 }
+JB_EMU_KERNEL(linear_backward_input_tf32)
 
 extern "C" __global__ void __launch_bounds__(THREADS, 1)
 linear_backward_input_bf16(const float* dy, const float* w, float* dx, int M, int N, int K, int accumulate) {
     Epilogue ep{nullptr, nullptr, dx, nullptr, K, ACT_NONE, accumulate, 0};
     gemm_tc_tile<BF16, true, false>(dy, N, w, K, M, K, N, N, ep);
 }
+JB_EMU_KERNEL(linear_backward_input_bf16)
 
 // linear_backward_weight_tf32 / linear_backward_weight_bf16
 //   grid: (ceil(K/128), ceil(N/128), splits), splits = ceil(M/kChunk)
@@ -335,6 +339,7 @@ linear_backward_weight_tf32(const float* dy, const float* x, float* dw, float* p
     Epilogue ep{nullptr, nullptr, dw, partial, K, ACT_NONE, 1, (long long)N * K};
     gemm_tc_tile<TF32, false, false>(dy, N, x, K, N, K, M, kChunk, ep);
 }
+JB_EMU_KERNEL(linear_backward_weight_tf32)
 
 extern "C" __global__ void __launch_bounds__(THREADS, 1)
 linear_backward_weight_bf16(const float* dy, const float* x, float* dw, float* partial, int M, int N, int K,
@@ -342,3 +347,4 @@ linear_backward_weight_bf16(const float* dy, const float* x, float* dw, float* p
     Epilogue ep{nullptr, nullptr, dw, partial, K, ACT_NONE, 1, (long long)N * K};
     gemm_tc_tile<BF16, false, false>(dy, N, x, K, N, K, M, kChunk, ep);
 }
+JB_EMU_KERNEL(linear_backward_weight_bf16)

@@ -46,6 +46,7 @@ layernorm_forward(const float* x, const float* gamma, const float* beta, float* 
         yr[c] = fmaf(n, gamma[c], beta[c]);
     }
 }
+JB_EMU_KERNEL(layernorm_forward)
 
 // layernorm_backward_input
 //   grid: (ceil(rows/8)), block: 256 (one warp per row), shared: 0
@@ -74,6 +75,7 @@ layernorm_backward_input(const float* dout, const float* x, const float* gamma, 
         dx[off + c] = __fmul_rn(__fsub_rn(__fsub_rn(g, meanG), __fmul_rn(n, meanGN)), rs);
     }
 }
+JB_EMU_KERNEL(layernorm_backward_input)
 
 // layernorm_backward_params (stage 1)
 //   grid: (ceil(C/32), slabs), block: (32, 8), shared: 2,048 B static
@@ -118,6 +120,7 @@ layernorm_backward_params(const float* dout, const float* x, const float* mean, 
         }
     }
 }
+JB_EMU_KERNEL(layernorm_backward_params)
 
 // layernorm_backward_params_finish (stage 2)
 //   grid: (ceil(C/256)), block: 256, shared: 0
@@ -134,3 +137,4 @@ layernorm_backward_params_finish(const float* partial, float* dgamma, float* dbe
     dgamma[c] += g;
     dbeta[c] += b;
 }
+JB_EMU_KERNEL(layernorm_backward_params_finish)

@@ -91,6 +91,7 @@ cross_entropy_loss(const float* logits, const int* labels, const float* classWei
         }
     }
 }
+JB_EMU_KERNEL(cross_entropy_loss)
 
 // bce_with_logits_loss
 //   grid: 1, block: 256, shared: 256 B static
@@ -118,6 +119,7 @@ bce_with_logits_loss(const float* logits, const float* targets, const float* pos
     total = block_sum_d(total, scratch);
     if (threadIdx.x == 0) loss[0] = (float)(total / (double)n);
 }
+JB_EMU_KERNEL(bce_with_logits_loss)
 
 // mse_loss
 //   grid: 1, block: 256, shared: 256 B static
@@ -135,3 +137,4 @@ mse_loss(const float* x, const float* y, float* loss, float* dx, int n, double g
     total = block_sum_d(total, scratch);
     if (threadIdx.x == 0) loss[0] = (float)(total / (double)n);
 }
+JB_EMU_KERNEL(mse_loss)

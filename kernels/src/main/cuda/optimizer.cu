@@ -81,6 +81,7 @@ grad_norm_partial(const float* grads, const long long* tensorOffset, const int* 
     s = block_sum_d(s, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = s;
 }
+JB_EMU_KERNEL(grad_norm_partial)
 
 // grad_norm_finish (stage 2)
 //   grid: 1, block: 256, shared: 2,048 B static
@@ -123,6 +124,7 @@ grad_norm_finish(const double* partial, const int* tensorFirstChunk, const int* 
         normAndCoef[1] = coef;
     }
 }
+JB_EMU_KERNEL(grad_norm_finish)
 
 // grad_clip_scale
 //   grid: (numChunks), block: 256, shared: 0
@@ -135,6 +137,7 @@ grad_clip_scale(float* grads, const long long* tensorOffset, const int* tensorFi
     const float s = *coef;
     for (long long i = k.begin + threadIdx.x; i < k.end; i += blockDim.x) grads[i] = __fmul_rn(grads[i], s);
 }
+JB_EMU_KERNEL(grad_clip_scale)
 
 // adamw_step
 //   grid: (numChunks), block: 256, shared: 0
@@ -176,3 +179,4 @@ adamw_step(float* params, const float* grads, float* expAvg, float* expAvgSq, co
         expAvgSq[i] = v;
     }
 }
+JB_EMU_KERNEL(adamw_step)

@@ -3,11 +3,15 @@
 // PTX. Each kernel .cu is compiled as C++ with this header forced in (-include) and
 // -DJB_EMULATE; the four inline-PTX helpers of gemm_tc.cu switch to the jb_emu_* functions below.
 //
-// Model: a block runs as blockDim cooperative fibers (ucontext), one per thread. __syncthreads
+// Model: a block runs as blockDim cooperative fibers, one per thread. __syncthreads
 // waits for every live thread of the block; warp operations (shuffles, votes, mma.sync) wait for
 // every live lane of the warp and exchange values through per-warp slots. Blocks run one after
 // another, so __shared__ variables are plain statics. Float arithmetic is IEEE single/double as
 // on the GPU (build with -ffp-contract=off); mma.sync sums its exact products in double.
+//
+// Every entry point registers itself by name (JB_EMU_KERNEL after its definition, an empty macro
+// for nvcc): cuda_emu_lib.cpp turns the table into libjbemu.so, whose jbemu_launch takes the
+// driver API's void** parameter array, so Java tests can drive the kernels as a Device.
 #pragma once
 
 #include <math.h>
@@ -17,6 +21,9 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 // ---------------------------------------------------------------- language
@@ -51,19 +58,33 @@ namespace emu {
 
 enum State { RUNNABLE, AT_WARP, AT_BARRIER, DONE };
 
+// A suspended fiber or scheduler. On x86-64, its stack pointer: the switch in cuda_emu.cpp pushes
+// the callee-saved registers on the stack it leaves (no system call, unlike swapcontext, which
+// saves the signal mask; thread switches are most of the emulator's time). Elsewhere, or with
+// -DJB_EMU_UCONTEXT, a ucontext.
+#if defined(__x86_64__) && !defined(JB_EMU_UCONTEXT)
+#define JB_EMU_FAST_SWITCH 1
+struct Context {
+    void* sp = nullptr;
+};
+#else
+struct Context {
+    ucontext_t uc;
+};
+#endif
+
 struct Fiber {
-    ucontext_t ctx;
+    Context ctx;
     State state = RUNNABLE;
     dim3 tid;
     int warp = 0, lane = 0;
-    std::vector<char> stack;
 };
 
 struct Block {
     std::vector<Fiber> fibers;
     std::vector<unsigned long long> slots;  // 32 per warp, warp exchange
     std::vector<unsigned long long> slots2;  // 32·16 per warp, mma exchange
-    ucontext_t sched;
+    Context sched;
     int current = -1;
 };
 
@@ -71,16 +92,22 @@ extern Block* block;
 
 inline Fiber& self() { return block->fibers[block->current]; }
 
-inline void yield_as(State s) {
-    Fiber& f = self();
-    f.state = s;
-    swapcontext(&f.ctx, &block->sched);
-}
+// Parks the running thread in state s and returns to the block's scheduler.
+void yield_as(State s);
 
 inline void warp_sync() { yield_as(AT_WARP); }
 inline void block_sync() { yield_as(AT_BARRIER); }
 
 void run_block(void (*body)(void*), void* arg);
+
+// Errors of a launch (a deadlocked block, a diverged warp, a stack that cannot be mapped). By
+// default the emulator prints them and aborts (the self-test); with abort_on_error = false it
+// records the first one, stops the launch and lets the caller read it (libjbemu.so).
+extern bool abort_on_error;
+void fail(const std::string& message);
+bool failed();
+const std::string& error();
+void clear_error();
 
 template <class F>
 void trampoline(void* p) {
@@ -98,6 +125,7 @@ void launch(dim3 grid, dim3 blk, void (*kernel)(P...), A... args) {
             for (unsigned int x = 0; x < grid.x; x++) {
                 blockIdx = dim3(x, y, z);
                 run_block(&trampoline<decltype(call)>, &call);
+                if (failed()) return;
             }
 }
 
@@ -118,7 +146,59 @@ T warp_exchange(T v, int src) {
 
 inline int lane_id() { return self().lane; }
 
+// ---------------------------------------------------------------- kernel table
+// A type-erased entry point: its name, the function, an invoker that unpacks a CUDA-style
+// void** parameter array by the kernel's own parameter types, and its signature, one letter per
+// parameter in the order of dev.jbert.kernels.device.KernelArgs.Type: P pointer, I int or
+// unsigned int, U (unsigned) long long, F float, D double.
+using ErasedKernel = void (*)();
+using Invoker = void (*)(ErasedKernel kernel, dim3 grid, dim3 blk, void** params);
+
+struct KernelEntry {
+    const char* name;
+    ErasedKernel kernel;
+    Invoker invoke;
+    const char* signature;
+};
+
+std::vector<KernelEntry>& kernels();
+int register_kernel(const char* name, ErasedKernel kernel, Invoker invoke, const char* signature);
+
+template <class T>
+struct ParamCode;  // no definition: a kernel parameter of another type does not compile
+template <class T>
+struct ParamCode<T*> { static constexpr char value = 'P'; };
+template <> struct ParamCode<int> { static constexpr char value = 'I'; };
+template <> struct ParamCode<unsigned int> { static constexpr char value = 'I'; };
+template <> struct ParamCode<long long> { static constexpr char value = 'U'; };
+template <> struct ParamCode<unsigned long long> { static constexpr char value = 'U'; };
+template <> struct ParamCode<float> { static constexpr char value = 'F'; };
+template <> struct ParamCode<double> { static constexpr char value = 'D'; };
+
+template <class... P>
+inline constexpr char signature_of[] = {ParamCode<std::remove_cv_t<P>>::value..., '\0'};
+
+template <class... P, size_t... I>
+void invoke_unpacked(void (*kernel)(P...), dim3 grid, dim3 blk, void** params, std::index_sequence<I...>) {
+    launch(grid, blk, kernel, *static_cast<std::remove_cv_t<P>*>(params[I])...);
+}
+
+template <class... P>
+void invoke_erased(ErasedKernel kernel, dim3 grid, dim3 blk, void** params) {
+    invoke_unpacked(reinterpret_cast<void (*)(P...)>(kernel), grid, blk, params, std::index_sequence_for<P...>{});
+}
+
+template <class... P>
+int register_kernel(const char* name, void (*kernel)(P...)) {
+    return register_kernel(name, reinterpret_cast<ErasedKernel>(kernel), &invoke_erased<P...>, signature_of<P...>);
+}
+
 }  // namespace emu
+
+// After each extern "C" __global__ entry point: JB_EMU_KERNEL(name) (common.cuh defines it empty
+// for nvcc, so the PTX does not change).
+#define JB_EMU_KERNEL(name) \
+    [[maybe_unused]] static const int jb_emu_registered_##name = ::emu::register_kernel(#name, name);
 
 inline void __syncthreads() { emu::block_sync(); }
 inline void __syncwarp(unsigned = 0xffffffffu) { emu::warp_sync(); }
@@ -150,6 +230,16 @@ inline double __dsub_rn(double a, double b) { return a - b; }
 inline double __ddiv_rn(double a, double b) { return a / b; }
 inline double __drcp_rn(double a) { return 1.0 / a; }
 inline double __dsqrt_rn(double a) { return sqrt(a); }
+inline long long __double_as_longlong(double x) {
+    long long r;
+    memcpy(&r, &x, sizeof r);
+    return r;
+}
+inline double __longlong_as_double(long long x) {
+    double r;
+    memcpy(&r, &x, sizeof r);
+    return r;
+}
 inline unsigned int __umulhi(unsigned int a, unsigned int b) {
     return (unsigned int)(((unsigned long long)a * b) >> 32);
 }
