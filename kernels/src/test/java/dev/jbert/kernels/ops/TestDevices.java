@@ -1,0 +1,76 @@
+package dev.jbert.kernels.ops;
+
+import dev.jbert.kernels.cuda.CudaDevice;
+import dev.jbert.kernels.cuda.GpuAvailability;
+import dev.jbert.kernels.device.Device;
+import dev.jbert.kernels.emulator.Emulator;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The devices the kernel tests run on, as a JUnit 5 argument source
+ * ({@code @MethodSource("dev.jbert.kernels.ops.TestDevices#targets")}): the CPU emulator of our
+ * kernels, always (it builds its library with g++ and fails the test visibly when it cannot), and
+ * a real CUDA GPU, which is skipped visibly, with the reason, where there is none.
+ *
+ * <p>Each device is opened once per test JVM and shared by every test (and with other packages'
+ * tests); tests free what they allocate and never close a device.
+ */
+final class TestDevices {
+    /** Where a test runs. */
+    enum Target {
+        EMULATOR("emulator"),
+        GPU("gpu");
+
+        private final String label;
+
+        Target(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static final Map<Target, GpuKernels> KERNELS = new EnumMap<>(Target.class);
+
+    private TestDevices() {
+    }
+
+    /** Every target, for {@code @MethodSource}. */
+    static Stream<Target> targets() {
+        return Stream.of(Target.values());
+    }
+
+    /** The device of {@code target}; for the GPU, a JUnit assumption fails (the test is skipped) when none is here. */
+    static Device device(Target target) {
+        return switch (target) {
+            case EMULATOR -> Emulator.device();
+            case GPU -> {
+                Optional<CudaDevice> gpu = Gpu.DEVICE;
+                Assumptions.assumeTrue(gpu.isPresent(), () -> "no CUDA GPU here: " + Gpu.REASON);
+                yield gpu.orElseThrow();
+            }
+        };
+    }
+
+    /** The launchers of {@code target}'s device (one instance per device, so kernel lookups are cached). */
+    static synchronized GpuKernels kernels(Target target) {
+        Device device = device(target);
+        return KERNELS.computeIfAbsent(target, t -> new GpuKernels(device));
+    }
+
+    /** The GPU of this JVM (shared with other packages' tests through GpuAvailability; never closed here). */
+    private static final class Gpu {
+        static final Optional<CudaDevice> DEVICE = GpuAvailability.tryOpen();
+        static final String REASON = DEVICE.isPresent() ? "" : GpuAvailability.reason();
+
+        private Gpu() {
+        }
+    }
+}
