@@ -54,6 +54,7 @@ public final class AdamW {
 
     private final Parameter[] params;
     private final double[] weightDecay;
+    private final double decayGroupWeightDecay;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -94,6 +95,7 @@ public final class AdamW {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
+        this.decayGroupWeightDecay = weightDecay;
         List<Parameter> managed = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Parameter p : parameters) {
@@ -160,6 +162,35 @@ public final class AdamW {
     /** Number of {@link #step} calls so far (restored by {@link #loadState}). */
     public long stepCount() {
         return stepCount;
+    }
+
+    /** β1, the decay rate of the first moment ({@code exp_avg}). */
+    public double beta1() {
+        return beta1;
+    }
+
+    /** β2, the decay rate of the second moment ({@code exp_avg_sq}). */
+    public double beta2() {
+        return beta2;
+    }
+
+    /** The ε added to the root of the second moment. */
+    public double eps() {
+        return eps;
+    }
+
+    /** The weight decay of the decay group ({@link Parameter#decays()}); the other group has 0. */
+    public double weightDecay() {
+        return decayGroupWeightDecay;
+    }
+
+    /**
+     * Counts one step taken elsewhere (by a device that holds the parameters and moments, with
+     * step {@code stepCount() + 1}) without touching the host moments. The host state is brought
+     * up to date afterwards by {@link #loadState} with the device's moments and {@link #stepCount()}.
+     */
+    public void advanceStepCount() {
+        stepCount++;
     }
 
     /** Zeroes the gradients of all managed parameters. */
