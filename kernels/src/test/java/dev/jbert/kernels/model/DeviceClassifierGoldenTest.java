@@ -1,5 +1,6 @@
 package dev.jbert.kernels.model;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.model.TinyModels.assertRelative;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,7 @@ import dev.jbert.engine.nn.Parameter;
 import dev.jbert.engine.nn.RunContext;
 import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.engine.testing.Shared;
-import dev.jbert.kernels.model.ModelDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import dev.jbert.kernels.ops.Precision;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DeviceClassifierGoldenTest {
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.model.ModelDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void miniLmPoolerOutputMatchesOnnxRuntime(Target target) {
         Path dir = Shared.require("models/all-MiniLM-L6-v2");
         Path golden = Shared.require("golden/minilm/golden.safetensors");
@@ -82,8 +83,8 @@ class DeviceClassifierGoldenTest {
             ModelInput in = new ModelInput(b, t, i32, tt, m);
             float[] want = Arrays.copyOf(g.readFloat("pooler_output").data(), b * c);
             RunContext eval = new RunContext(Backends.cpu());
-            try (DeviceClassifier dev = DeviceClassifier.create(ModelDevices.device(target),
-                    ModelDevices.kernels(target), Precision.FP32, model, b, t)) {
+            try (DeviceClassifier dev = DeviceClassifier.create(TestDevices.device(target),
+                    TestDevices.kernels(target), Precision.FP32, model, b, t)) {
                 float[] got = dev.forward(eval, in);
                 double worst = TinyModels.maxAbsDiff(got, want);
                 assertTrue(worst <= 1e-5, target + ": pooler output of " + b + " sentences × " + t

@@ -1,5 +1,6 @@
 package dev.jbert.kernels.model;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.model.TinyModels.B;
 import static dev.jbert.kernels.model.TinyModels.T;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,7 @@ import dev.jbert.engine.nn.RunContext;
 import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.kernels.emulator.EmulatedDevice;
 import dev.jbert.kernels.emulator.Emulator;
-import dev.jbert.kernels.model.ModelDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import dev.jbert.kernels.ops.GpuKernels;
 import dev.jbert.kernels.ops.Precision;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class DeviceClassifierLimitsTest {
         ModelConfig cfg = TinyModels.config(ModelType.BERT, ProblemType.SINGLE_LABEL_CLASSIFICATION, false, 64, 4);
         SequenceClassifier model = TinyModels.model(cfg, 1);
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> DeviceClassifier.create(
-                ModelDevices.device(Target.EMULATOR), ModelDevices.kernels(Target.EMULATOR), Precision.FP32, model,
+                TestDevices.device(Target.EMULATOR), TestDevices.kernels(Target.EMULATOR), Precision.FP32, model,
                 B, T));
         assertTrue(e.getMessage().contains("size 16"), e.getMessage());
         assertTrue(e.getMessage().contains("32 and 64"), e.getMessage());
@@ -43,8 +44,8 @@ class DeviceClassifierLimitsTest {
     @Test
     void batchesLargerThanTheSizedMemoryAreRefused() {
         ModelConfig cfg = TinyModels.config(ModelType.DISTILBERT, ProblemType.SINGLE_LABEL_CLASSIFICATION, false);
-        try (DeviceClassifier dev = DeviceClassifier.create(ModelDevices.device(Target.EMULATOR),
-                ModelDevices.kernels(Target.EMULATOR), Precision.FP32, TinyModels.model(cfg, 1), B - 1, T)) {
+        try (DeviceClassifier dev = DeviceClassifier.create(TestDevices.device(Target.EMULATOR),
+                TestDevices.kernels(Target.EMULATOR), Precision.FP32, TinyModels.model(cfg, 1), B - 1, T)) {
             ModelInput in = TinyModels.batch(ModelType.DISTILBERT, 3);
             IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> dev.forward(EVAL, in));
             assertTrue(tooMany.getMessage().contains(B + " × " + T) && tooMany.getMessage().contains((B - 1) + " × " + T),

@@ -1,5 +1,6 @@
 package dev.jbert.kernels.model;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.model.TinyModels.B;
 import static dev.jbert.kernels.model.TinyModels.T;
 import static dev.jbert.kernels.model.TinyModels.assertRelative;
@@ -24,7 +25,7 @@ import dev.jbert.engine.train.GradClip;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.Loss;
 import dev.jbert.kernels.device.Device;
-import dev.jbert.kernels.model.ModelDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import dev.jbert.kernels.ops.GpuKernels;
 import dev.jbert.kernels.ops.Precision;
 import java.util.ArrayList;
@@ -60,26 +61,26 @@ class DeviceClassifierParityTest {
     private static final double WEIGHT_DECAY = 0.01;
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.model.ModelDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void bertSingleLabelTrainsLikeTheCpu(Target target) {
         trainLikeCpu(target, ModelType.BERT, ProblemType.SINGLE_LABEL_CLASSIFICATION, false, 5, true);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.model.ModelDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void distilbertSinusoidalMultiLabelTrainsLikeTheCpu(Target target) {
         trainLikeCpu(target, ModelType.DISTILBERT, ProblemType.MULTI_LABEL_CLASSIFICATION, true, 5, false);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.model.ModelDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void regressionHeadsTrainLikeTheCpu(Target target) {
         trainLikeCpu(target, ModelType.DISTILBERT, ProblemType.REGRESSION, false, 2, false);
         trainLikeCpu(target, ModelType.BERT, ProblemType.REGRESSION, false, 2, false);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.model.ModelDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void tensorCoreLogitsStayCloseToFloat32(Target target) {
         ModelConfig cfg = TinyModels.config(ModelType.BERT, ProblemType.SINGLE_LABEL_CLASSIFICATION, false);
         SequenceClassifier cpu = TinyModels.model(cfg, WEIGHT_SEED);
@@ -87,7 +88,7 @@ class DeviceClassifierParityTest {
         RunContext eval = new RunContext(Backends.cpu());
         float[] want = Arrays.copyOf(cpu.forward(eval, in, null), B * cfg.numLabels());
         for (Precision p : new Precision[] {Precision.TF32, Precision.BF16}) {
-            try (DeviceClassifier dev = DeviceClassifier.create(ModelDevices.device(target), ModelDevices.kernels(target),
+            try (DeviceClassifier dev = DeviceClassifier.create(TestDevices.device(target), TestDevices.kernels(target),
                     p, TinyModels.model(cfg, WEIGHT_SEED), B, T)) {
                 double tol = p == Precision.TF32 ? 5e-3 : 3e-2;
                 float[] got = dev.forward(eval, in);
@@ -103,8 +104,8 @@ class DeviceClassifierParityTest {
      */
     private static void trainLikeCpu(Target target, ModelType type, ProblemType problem, boolean sinusoidal, int steps,
                                      boolean resume) {
-        Device device = ModelDevices.device(target);
-        GpuKernels kernels = ModelDevices.kernels(target);
+        Device device = TestDevices.device(target);
+        GpuKernels kernels = TestDevices.kernels(target);
         ModelConfig cfg = TinyModels.config(type, problem, sinusoidal);
         SequenceClassifier cpu = TinyModels.model(cfg, WEIGHT_SEED);
         SequenceClassifier host = TinyModels.model(cfg, WEIGHT_SEED);
@@ -187,7 +188,7 @@ class DeviceClassifierParityTest {
         trainedOpt.stateTensors().forEach((k, v) -> state.put(k, v.copy()));
         opt.loadState(state, trainedOpt.stepCount());
         int l = cfg.numLabels();
-        try (DeviceClassifier dev = DeviceClassifier.create(ModelDevices.device(target), ModelDevices.kernels(target),
+        try (DeviceClassifier dev = DeviceClassifier.create(TestDevices.device(target), TestDevices.kernels(target),
                 Precision.FP32, host, B, T)) {
             for (int i = 0; i < host.parameters().size(); i++) {
                 float[] src = trained.parameters().get(i).data();

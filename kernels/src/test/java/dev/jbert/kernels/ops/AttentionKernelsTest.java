@@ -1,12 +1,13 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.FP32;
 import static dev.jbert.kernels.ops.Agreement.assertClose;
 import static dev.jbert.kernels.ops.Agreement.gaussian;
 
 import dev.jbert.engine.backend.CpuBackend;
 import dev.jbert.engine.train.DropoutRng;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

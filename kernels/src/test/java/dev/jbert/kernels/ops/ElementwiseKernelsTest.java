@@ -1,5 +1,6 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.assertBitExact;
 import static dev.jbert.kernels.ops.Agreement.assertFinite;
 import static dev.jbert.kernels.ops.Agreement.gaussian;
@@ -11,7 +12,7 @@ import dev.jbert.engine.cpu.Activation;
 import dev.jbert.engine.nn.Dropout;
 import dev.jbert.engine.nn.RunContext;
 import dev.jbert.engine.train.DropoutRng;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.FP32;
 import static dev.jbert.kernels.ops.Agreement.assertBitExact;
 import static dev.jbert.kernels.ops.Agreement.assertClose;
@@ -10,7 +11,7 @@ import dev.jbert.engine.nn.Embeddings;
 import dev.jbert.engine.nn.ModelInput;
 import dev.jbert.engine.nn.Parameter;
 import dev.jbert.engine.nn.RunContext;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.assertClose;
 import static dev.jbert.kernels.ops.Agreement.tolerance;
 import static dev.jbert.kernels.ops.Agreement.uniform;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jbert.engine.backend.CpuBackend;
 import dev.jbert.engine.cpu.Activation;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

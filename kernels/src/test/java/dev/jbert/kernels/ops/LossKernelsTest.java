@@ -1,5 +1,6 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.FP32;
 import static dev.jbert.kernels.ops.Agreement.assertClose;
 import static dev.jbert.kernels.ops.Agreement.gaussian;
@@ -10,7 +11,7 @@ import dev.jbert.engine.train.BCEWithLogitsLoss;
 import dev.jbert.engine.train.CrossEntropyLoss;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.MSELoss;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -89,7 +90,7 @@ class LossKernelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.jbert.kernels.ops.TestDevices#targets")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
     void crossEntropyOfAllIgnoredRowsIsNanLikeCpu(Target target) {
         GpuKernels gk = TestDevices.kernels(target);
         int b = 3;

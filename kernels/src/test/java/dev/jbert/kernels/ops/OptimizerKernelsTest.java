@@ -1,5 +1,6 @@
 package dev.jbert.kernels.ops;
 
+import dev.jbert.kernels.testing.TestDevices;
 import static dev.jbert.kernels.ops.Agreement.assertBitExact;
 import static dev.jbert.kernels.ops.Agreement.gaussian;
 
@@ -7,7 +8,7 @@ import dev.jbert.engine.nn.Parameter;
 import dev.jbert.engine.tensor.Tensor;
 import dev.jbert.engine.train.AdamW;
 import dev.jbert.engine.train.GradClip;
-import dev.jbert.kernels.ops.TestDevices.Target;
+import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,10 @@
-package dev.jbert.kernels.ops;
+package dev.jbert.kernels.testing;
 
 import dev.jbert.kernels.cuda.CudaDevice;
 import dev.jbert.kernels.cuda.GpuAvailability;
 import dev.jbert.kernels.device.Device;
 import dev.jbert.kernels.emulator.Emulator;
+import dev.jbert.kernels.ops.GpuKernels;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,17 +12,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The devices the kernel tests run on, as a JUnit 5 argument source
- * ({@code @MethodSource("dev.jbert.kernels.ops.TestDevices#targets")}): the CPU emulator of our
+ * The devices the kernel and device-model tests run on, as a JUnit 5 argument source
+ * ({@code @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")}): the CPU emulator of our
  * kernels, always (it builds its library with g++ and fails the test visibly when it cannot), and
  * a real CUDA GPU, which is skipped visibly, with the reason, where there is none.
  *
  * <p>Each device is opened once per test JVM and shared by every test (and with other packages'
  * tests); tests free what they allocate and never close a device.
  */
-final class TestDevices {
+public final class TestDevices {
     /** Where a test runs. */
-    enum Target {
+    public enum Target {
         EMULATOR("emulator"),
         GPU("gpu");
 
@@ -43,12 +44,12 @@ final class TestDevices {
     }
 
     /** Every target, for {@code @MethodSource}. */
-    static Stream<Target> targets() {
+    public static Stream<Target> targets() {
         return Stream.of(Target.values());
     }
 
     /** The device of {@code target}; for the GPU, a JUnit assumption fails (the test is skipped) when none is here. */
-    static Device device(Target target) {
+    public static Device device(Target target) {
         return switch (target) {
             case EMULATOR -> Emulator.device();
             case GPU -> {
@@ -60,7 +61,7 @@ final class TestDevices {
     }
 
     /** The launchers of {@code target}'s device (one instance per device, so kernel lookups are cached). */
-    static synchronized GpuKernels kernels(Target target) {
+    public static synchronized GpuKernels kernels(Target target) {
         Device device = device(target);
         return KERNELS.computeIfAbsent(target, t -> new GpuKernels(device));
     }
