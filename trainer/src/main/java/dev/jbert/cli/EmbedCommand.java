@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.engine.backend.Backends;
+import dev.jbert.engine.backend.Backend;
 import dev.jbert.engine.nn.EncoderModel;
 import dev.jbert.engine.nn.ModelInput;
 import dev.jbert.engine.nn.Pooling;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Sentence embeddings: JSON lines {"text": ...} on stdin, {"embedding": [...]} per line on stdout. */
@@ -44,8 +45,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--max-length", description = "Truncate texts to this many tokens (default: the model's maximum).")
     Integer maxLength;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws IOException {
@@ -57,11 +58,12 @@ public final class EmbedCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UserException("--batch-size must be at least 1, got " + batchSize);
         }
+        Backend backend = device.backend();
         ModelFolder folder = ModelFolder.open(model);
         BertTokenizer tok = folder.tokenizer();
         EncoderModel encoder = folder.loadEncoder(System.err);
         int max = maxLength != null ? maxLength : Math.min(folder.config().maxPositionEmbeddings(), tok.modelMaxLength());
-        RunContext ctx = new RunContext(Backends.byName(device));
+        RunContext ctx = new RunContext(backend);
         ObjectMapper json = new ObjectMapper();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));

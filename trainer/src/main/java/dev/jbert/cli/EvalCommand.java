@@ -2,7 +2,6 @@ package dev.jbert.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.engine.backend.Backend;
-import dev.jbert.engine.backend.Backends;
 import dev.jbert.engine.config.ModelConfig;
 import dev.jbert.engine.config.ProblemType;
 import dev.jbert.engine.cpu.Parallel;
@@ -21,6 +20,7 @@ import dev.jbert.trainer.metrics.ClassificationReport;
 import dev.jbert.trainer.model.ModelFolder;
 import dev.jbert.trainer.predict.PredictionsFile;
 import dev.jbert.trainer.predict.ScoreFunction;
+import dev.jbert.trainer.train.ClassifierSteps;
 import dev.jbert.trainer.train.DataOptions;
 import dev.jbert.trainer.train.EvalMetrics;
 import dev.jbert.trainer.train.EvalResult;
@@ -63,11 +63,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Multi-label decision threshold (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
-
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     Integer threads;
+
+    @Mixin
+    DeviceOptions device;
 
     @Mixin
     DataOptions dataOptions;
@@ -116,6 +116,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void evaluateModel(Map<String, Object> out, PrintStream err) {
+        Backend backend = device.backend();
         ModelFolder folder = ModelFolder.open(model);
         ModelConfig config = folder.config();
         BertTokenizer tokenizer = folder.tokenizer();
@@ -131,13 +132,18 @@ public final class EvalCommand implements Callable<Integer> {
         DataSummary.of(set).describe().forEach(err::println);
         int maxLength = dataOptions.maxLength(config.maxPositionEmbeddings(), tokenizer.modelMaxLength());
         DataSet encoded = DataSetEncoder.encode(set, tokenizer, maxLength);
-        Backend backend = Backends.byName(device);
         ModelConfig evalConfig = config.withProblemType(labels.problemType());
         SequenceClassifier classifier = folder.loadClassifier(evalConfig, 42, err);
         Loss loss = Loss.forProblem(labels.problemType());
         Evaluator evaluator = new Evaluator(new Batcher(encoded, BatchOptions.evaluation(batchSize)), loss, labels,
                 threshold, backend);
-        EvalResult r = evaluator.evaluate(classifier);
+        EvalResult r;
+        try (ClassifierSteps steps = ClassifierSteps.open(classifier, backend, batchSize, evaluator.longestRow())) {
+            if (steps.description() != null) {
+                err.println("device: " + steps.description());
+            }
+            r = evaluator.evaluate(steps);
+        }
         out.put("loss", r.loss());
         out.put("samples", r.samples());
         out.put("skipped_rows", encoded.badRows().skipped());

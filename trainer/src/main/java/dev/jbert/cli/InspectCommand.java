@@ -3,7 +3,7 @@ package dev.jbert.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.engine.backend.Backends;
+import dev.jbert.engine.backend.Backend;
 import dev.jbert.engine.config.ModelConfig;
 import dev.jbert.engine.config.ProblemType;
 import dev.jbert.engine.io.SafeTensorsWriter;
@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,8 +68,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--max-length", description = "Truncation for --text (default: the model's maximum).")
     Integer maxLength;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--plot", paramLabel = "DIR",
             description = "Also draw, per input row b, DIR/attention-row{b}.png (layers x heads) and DIR/hidden-norms-row{b}.png.")
@@ -82,6 +83,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (labels != null && !grads) {
             throw new UserException("--labels is only used with --grads");
         }
+        Backend backend = device.backend();
         ModelFolder folder = ModelFolder.open(model);
         ModelConfig config = folder.config();
         boolean head = grads || folder.hasClassifierHead();
@@ -92,7 +94,7 @@ public final class InspectCommand implements Callable<Integer> {
             int max = maxLength != null ? maxLength : config.maxPositionEmbeddings();
             in = BatchJson.fromTexts(folder.tokenizer(), source.texts, null, max);
         }
-        RunContext ctx = new RunContext(Backends.byName(device)).keepForBackward(grads);
+        RunContext ctx = new RunContext(backend).keepForBackward(grads);
         Capture cap = new Capture(true, true);
         Map<String, Tensor> out = new LinkedHashMap<>();
         int b = in.batch();

@@ -3,17 +3,20 @@ package dev.jbert.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.engine.backend.Backends;
+import dev.jbert.engine.backend.Backend;
 import dev.jbert.engine.config.ModelConfig;
 import dev.jbert.engine.cpu.Parallel;
 import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.tokenizer.BertTokenizer;
 import dev.jbert.trainer.data.DataSet;
+import dev.jbert.trainer.data.DataSetEncoder;
 import dev.jbert.trainer.data.DataSets;
+import dev.jbert.trainer.model.BatchJson;
 import dev.jbert.trainer.model.ModelFolder;
 import dev.jbert.trainer.predict.LabelScore;
 import dev.jbert.trainer.predict.Predictor;
 import dev.jbert.trainer.predict.ScoreFunction;
+import dev.jbert.trainer.train.ClassifierSteps;
 import dev.jbert.trainer.train.DataOptions;
 import dev.jbert.trainer.train.UserErrors;
 import java.io.BufferedWriter;
@@ -76,11 +79,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
-
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     Integer threads;
+
+    @Mixin
+    DeviceOptions device;
 
     @Mixin
     DataOptions dataOptions;
@@ -105,6 +108,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             Parallel.setThreads(threads);
         }
+        Backend backend = device.backend();
         ModelFolder folder = ModelFolder.open(model);
         ModelConfig config = folder.config();
         if (!folder.hasClassifierHead()) {
@@ -114,7 +118,6 @@ public final class PredictCommand implements Callable<Integer> {
         BertTokenizer tokenizer = folder.tokenizer();
         int maxLength = dataOptions.maxLength(config.maxPositionEmbeddings(), tokenizer.modelMaxLength());
         SequenceClassifier classifier = folder.loadClassifier(config, 42, System.err);
-        Predictor predictor = new Predictor(classifier, tokenizer, maxLength, batchSize, Backends.byName(device));
         float[][] logits;
         if (inputs.texts != null) {
             if (textPairs != null && textPairs.size() != inputs.texts.size()) {
@@ -126,13 +129,19 @@ public final class PredictCommand implements Callable<Integer> {
                     throw new UserException("--text: empty text");
                 }
             }
-            logits = predictor.logits(inputs.texts, textPairs);
+            int longest = BatchJson.fromTexts(tokenizer, inputs.texts, textPairs, maxLength).seqLen();
+            try (ClassifierSteps steps = open(classifier, backend, longest)) {
+                logits = new Predictor(steps, tokenizer, maxLength, batchSize, backend).logits(inputs.texts, textPairs);
+            }
         } else {
             if (textPairs != null) {
                 throw new UserException("--text-pair goes with --text; for a file use --text-pair-column");
             }
             DataSet set = DataSets.readUnlabelled(inputs.input, dataOptions.spec(false));
-            logits = predictor.logits(set);
+            DataSet encoded = DataSetEncoder.encode(set, tokenizer, maxLength);
+            try (ClassifierSteps steps = open(classifier, backend, ClassifierSteps.longestRow(encoded))) {
+                logits = new Predictor(steps, tokenizer, maxLength, batchSize, backend).logits(encoded);
+            }
             if (set.badRows().skipped() > 0) {
                 System.err.println(set.badRows().summary());
             }
@@ -152,6 +161,15 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Where the classifier runs: a device copy sized for --batch-size rows of the longest input, or the host. */
+    private ClassifierSteps open(SequenceClassifier classifier, Backend backend, int longest) {
+        ClassifierSteps steps = ClassifierSteps.open(classifier, backend, batchSize, longest);
+        if (steps.description() != null) {
+            System.err.println("device: " + steps.description());
+        }
+        return steps;
     }
 
     /** 1 by default, 0 for all. */

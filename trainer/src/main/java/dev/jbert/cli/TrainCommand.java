@@ -2,7 +2,6 @@ package dev.jbert.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.engine.backend.Backend;
-import dev.jbert.engine.backend.Backends;
 import dev.jbert.engine.config.ModelConfig;
 import dev.jbert.engine.cpu.Parallel;
 import dev.jbert.engine.nn.SequenceClassifier;
@@ -92,9 +91,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Start a new head when the model's head has a different number of labels.")
     boolean ignoreMismatchedSizes;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
-
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     Integer threads;
 
@@ -109,6 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--debug-interrupt-after-step", hidden = true, defaultValue = "-1",
             description = "Test hook: stop as if killed once this many optimizer steps are done.")
     int interruptAfterStep;
+
+    @Mixin
+    DeviceOptions device;
 
     @Mixin
     DataOptions data;
@@ -169,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(progressInterval >= 0)) {
             throw new UserException("--progress-interval: expected seconds, 0 or more, found " + progressInterval);
         }
-        Backend backend = Backends.byName(device);
+        Backend backend = device.backend();
         CheckpointStore store = new CheckpointStore(output);
         TrainingCheckpoint.Loaded resumed = prepareOutput(store, err);
 
@@ -205,13 +204,15 @@ public final class TrainCommand implements Callable<Integer> {
         try (Progress progress = Progress.forConsole(err, progressInterval)) {
             Trainer.Setup setup = new Trainer.Setup(classifier, labelled, tokenizer, trainBatches, evaluator, loss,
                     backend, args, plan, store, progress, resumed, interruptAfterStep);
-            Trainer trainer = new Trainer(setup);
-            Trainer.Outcome outcome = trainer.train();
-            if (outcome.interrupted()) {
-                progress.message("stopped after step " + outcome.state().globalStep + " (--debug-interrupt-after-step)");
-                return 0;
+            try (Trainer trainer = new Trainer(setup)) {
+                Trainer.Outcome outcome = trainer.train();
+                if (outcome.interrupted()) {
+                    progress.message("stopped after step " + outcome.state().globalStep
+                            + " (--debug-interrupt-after-step)");
+                    return 0;
+                }
+                summary = TrainingOutput.write(setup, trainer, outcome, td.skippedRows());
             }
-            summary = TrainingOutput.write(setup, trainer, outcome, td.skippedRows());
         }
         System.out.println(new ObjectMapper().writeValueAsString(summary));
         return 0;

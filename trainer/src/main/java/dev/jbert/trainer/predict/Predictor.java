@@ -12,6 +12,7 @@ import dev.jbert.trainer.data.Batcher;
 import dev.jbert.trainer.data.DataSet;
 import dev.jbert.trainer.data.DataSetEncoder;
 import dev.jbert.trainer.model.BatchJson;
+import dev.jbert.trainer.train.ClassifierSteps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,17 +23,26 @@ import java.util.List;
  * longest-first truncation) and batched with dynamic padding.
  */
 public final class Predictor {
-    private final SequenceClassifier model;
+    private final ClassifierSteps steps;
     private final BertTokenizer tokenizer;
     private final int maxLength;
     private final int batchSize;
     private final RunContext ctx;
 
+    /** A predictor running {@code model}'s own layers on {@code backend}. */
     public Predictor(SequenceClassifier model, BertTokenizer tokenizer, int maxLength, int batchSize, Backend backend) {
+        this(ClassifierSteps.onHost(model), tokenizer, maxLength, batchSize, backend);
+    }
+
+    /**
+     * A predictor whose forward passes run where {@code steps} puts them (e.g. a device copy of the
+     * model, sized for batches of {@code batchSize}); the caller closes {@code steps}.
+     */
+    public Predictor(ClassifierSteps steps, BertTokenizer tokenizer, int maxLength, int batchSize, Backend backend) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
-        this.model = model;
+        this.steps = steps;
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.batchSize = batchSize;
@@ -69,8 +79,8 @@ public final class Predictor {
     }
 
     private float[][] run(ModelInput in) {
-        float[] logits = model.forward(ctx, in, null);
-        int l = model.numLabels();
+        float[] logits = steps.forward(ctx, in);
+        int l = steps.model().numLabels();
         List<float[]> rows = new ArrayList<>(in.batch());
         for (int i = 0; i < in.batch(); i++) {
             rows.add(Arrays.copyOfRange(logits, i * l, (i + 1) * l));

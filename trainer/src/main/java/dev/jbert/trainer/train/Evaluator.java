@@ -44,17 +44,28 @@ public final class Evaluator {
         return batcher.data().size();
     }
 
+    /** Tokens in the longest row of the evaluation data (what a device copy of the model must hold). */
+    public int longestRow() {
+        return ClassifierSteps.longestRow(batcher.data());
+    }
+
+    /** Scores {@code model} by its own layers on this evaluator's backend. */
     public EvalResult evaluate(SequenceClassifier model) {
+        return evaluate(ClassifierSteps.onHost(model));
+    }
+
+    /** Scores the model of {@code steps}, with its forward passes wherever those run. */
+    public EvalResult evaluate(ClassifierSteps steps) {
         long start = System.nanoTime();
         int n = batcher.data().size();
-        int l = model.numLabels();
+        int l = steps.model().numLabels();
         float[][] logits = new float[n][];
         double weightedLoss = 0;
         int batches = 0;
         BatchIterator it = batcher.epoch(0);
         while (it.hasNext()) {
             Batch b = it.next();
-            float[] out = model.forward(ctx, b.input(), null);
+            float[] out = steps.forward(ctx, b.input());
             int rows = b.size();
             Tensor lt = new Tensor(Arrays.copyOf(out, rows * l), rows, l);
             weightedLoss += (double) loss.forward(lt, b.labels(), null) * rows;

@@ -10,7 +10,6 @@ import dev.jbert.engine.nn.RunContext;
 import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.engine.tensor.Tensor;
 import dev.jbert.engine.train.AdamW;
-import dev.jbert.engine.train.GradClip;
 import dev.jbert.engine.train.Loss;
 import dev.jbert.engine.train.LrSchedule;
 import dev.jbert.tokenizer.BertTokenizer;
@@ -42,8 +41,14 @@ import java.util.Map;
  * </ol>
  * At the end of every epoch (also one cut short by {@code max_steps}) the epoch strategies apply.
  * A checkpoint holds everything the loop depends on, so a resumed run continues bit for bit.
+ *
+ * <p>The steps run where {@link ClassifierSteps} puts them: by the engine's layers on the host, or on
+ * a device-resident copy of the model when the backend has one (sized for {@code --batch-size} rows
+ * of the longest training or validation row). The loss is computed on the host either way. Before a
+ * checkpoint is written the device's weights and moments are copied to the host; on resume the
+ * restored host state is copied to the device. {@link #close} frees the device copy.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     /**
      * What the loop works with.
@@ -84,7 +89,6 @@ public final class Trainer {
             "eval_f1_macro", "eval_roc_auc", "eval_subset_accuracy", "eval_hamming_loss", "eval_mse", "eval_pearson");
 
     private final Setup s;
-    private final List<Parameter> params;
     private final AdamW adam;
     private final LrSchedule schedule;
     private final RunContext ctx;
@@ -92,6 +96,7 @@ public final class Trainer {
     private final TrainingLog log;
     private final BestMetric best;
     private final EarlyStopping earlyStopping;
+    private final ClassifierSteps steps;
     private DataPosition position = DataPosition.start();
     private double windowLoss;
     private int windowSteps;
@@ -103,7 +108,7 @@ public final class Trainer {
     public Trainer(Setup setup) {
         this.s = setup;
         TrainingArguments a = setup.args();
-        this.params = setup.model().parameters();
+        List<Parameter> params = setup.model().parameters();
         this.adam = new AdamW(params, a.weightDecay(), a.adamBeta1(), a.adamBeta2(), a.adamEpsilon());
         this.schedule = setup.plan().schedule(a);
         this.ctx = new RunContext(setup.backend()).training(true).keepForBackward(true).seed(a.seed()).counter(0);
@@ -122,6 +127,22 @@ public final class Trainer {
         state.earlyStoppingPatience = a.earlyStoppingPatience();
         state.earlyStoppingThreshold = a.earlyStoppingThreshold();
         this.lastLoggedStep = state.globalStep;
+        int longest = ClassifierSteps.longestRow(setup.train().data());
+        if (setup.evaluator() != null) {
+            longest = Math.max(longest, setup.evaluator().longestRow());
+        }
+        this.steps = ClassifierSteps.open(setup.model(), setup.backend(), a.batchSize(), longest);
+        if (steps.description() != null) {
+            setup.progress().message("device: " + steps.description());
+        }
+        if (setup.resume() != null) {
+            try {
+                steps.fromHost(adam);
+            } catch (RuntimeException e) {
+                steps.close();
+                throw e;
+            }
+        }
     }
 
     private TrainerState restore(TrainingCheckpoint.Loaded r) {
@@ -181,10 +202,10 @@ public final class Trainer {
                     samples += b.size();
                     state.samplesSeen += b.size();
                 }
-                float norm = GradClip.clipGradNorm(params, a.maxGradNorm());
-                adam.step(lr);
+                float norm = steps.clipGradNorm(a.maxGradNorm());
+                steps.step(adam, lr);
                 schedule.advance();
-                adam.zeroGrad();
+                steps.zeroGrad(adam);
                 state.globalStep++;
                 state.epoch = epoch + (lastIndex + 1) / (double) p.batchesPerEpoch();
                 state.totalLoss += stepLoss;
@@ -217,19 +238,36 @@ public final class Trainer {
             }
         }
         log.write(state.logHistory);
+        steps.toHost(null);
         return new Outcome(state, false, seconds(start), samples, state.globalStep - startStep);
+    }
+
+    /** Scores the current model on the validation set (the trainer's evaluator). */
+    public EvalResult evaluate() {
+        return s.evaluator().evaluate(steps);
+    }
+
+    /** Replaces the model's weights by those of a {@code model.safetensors} (load_best_model_at_end). */
+    public void loadWeights(Path weights) {
+        ModelWriter.readWeights(weights, s.model().parameters());
+        steps.fromHost(null);
+    }
+
+    /** Frees the device copy of the model, if any. */
+    @Override
+    public void close() {
+        steps.close();
     }
 
     /** Forward, loss (gradient scaled by 1/n), backward of one micro-batch; returns its mean loss. */
     private double microStep(Batch b, int n) {
-        SequenceClassifier model = s.model();
-        float[] logits = model.forward(ctx, b.input(), null);
+        float[] logits = steps.forward(ctx, b.input());
         int rows = b.size();
-        int l = model.numLabels();
+        int l = s.model().numLabels();
         Tensor lt = new Tensor(Arrays.copyOf(logits, rows * l), rows, l);
         Tensor dl = Tensor.zerosLike(lt);
         float value = s.loss().forward(lt, b.labels(), dl, 1.0 / n);
-        model.backward(ctx, dl.data());
+        steps.backward(ctx, dl.data());
         ctx.counter(ctx.counter() + 1);
         return value;
     }
@@ -251,7 +289,7 @@ public final class Trainer {
         }
         boolean stopNow = false;
         if (doEval && s.evaluator() != null) {
-            EvalResult r = s.evaluator().evaluate(s.model());
+            EvalResult r = evaluate();
             Map<String, Number> logs = r.logEntries();
             state.logHistory.add(entry(logs));
             s.progress().message(describe(logs));
@@ -310,6 +348,7 @@ public final class Trainer {
                 state.bestModelCheckpoint = bestDir.toString();
             }
         }
+        steps.toHost(adam);
         TrainingCheckpoint.Counters c = new TrainingCheckpoint.Counters(adam.stepCount(), schedule.stepCount(),
                 ctx.seed(), ctx.counter(), s.args().dataSeed(), position, s.plan().batchesPerEpoch(),
                 s.train().data().size());

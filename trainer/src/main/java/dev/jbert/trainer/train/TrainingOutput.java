@@ -35,7 +35,7 @@ public final class TrainingOutput {
         if (args.loadBestModelAtEnd() && state.bestModelCheckpoint != null) {
             Path best = out.resolve(Path.of(state.bestModelCheckpoint).getFileName());
             if (Files.isRegularFile(best.resolve(ModelWriter.WEIGHTS))) {
-                ModelWriter.readWeights(best.resolve(ModelWriter.WEIGHTS), s.model().parameters());
+                trainer.loadWeights(best.resolve(ModelWriter.WEIGHTS));
                 s.progress().message("loaded the best model from " + best.getFileName() + " ("
                         + args.metricKey() + " " + state.bestMetric + ")");
             }
@@ -57,7 +57,7 @@ public final class TrainingOutput {
 
         ObjectNode evalResults = null;
         if (s.evaluator() != null) {
-            EvalResult r = s.evaluator().evaluate(s.model());
+            EvalResult r = trainer.evaluate();
             Map<String, Number> logs = r.logEntries();
             state.logHistory.add(trainer.entry(logs));
             summary.putAll(logs);
