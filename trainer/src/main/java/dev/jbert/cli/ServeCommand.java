@@ -1,6 +1,5 @@
 package dev.jbert.cli;
 
-import dev.jbert.engine.backend.Backends;
 import dev.jbert.engine.cpu.Parallel;
 import dev.jbert.trainer.serve.ByteSize;
 import dev.jbert.trainer.serve.ServeOptions;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,8 +63,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "An example input the page offers (repeatable; default: four review sentences).")
     List<String> examples;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the model (default: all cores).")
     Integer threads;
@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", "30");
         }
-        ServedModel served = ServedModel.load(model, Backends.byName(device), options.maxBatch(), System.err);
+        ServedModel served = ServedModel.load(model, device.backend(), options.maxBatch(), System.err);
         ServeServer server = ServeServer.start(served, options, System.err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

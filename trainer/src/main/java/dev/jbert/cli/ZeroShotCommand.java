@@ -1,7 +1,7 @@
 package dev.jbert.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.engine.backend.Backends;
+import dev.jbert.engine.backend.Backend;
 import dev.jbert.engine.config.ModelConfig;
 import dev.jbert.engine.cpu.Parallel;
 import dev.jbert.trainer.data.DataFormat;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,8 +86,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
             description = "Pairs per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     Integer threads;
@@ -110,7 +111,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         }
         List<String> texts = texts();
         ModelFolder folder = ModelFolder.open(model);
-        ZeroShotClassifier zs = ZeroShotClassifier.load(folder, Backends.byName(device), System.err);
+        Backend backend = device.backend();
+        ZeroShotClassifier zs = ZeroShotClassifier.load(folder, backend, System.err);
         ModelConfig config = folder.config();
         int max = zs.maxLength();
         if (maxLength != null) {
@@ -120,7 +122,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
             }
             max = maxLength;
         }
-        zs = zs.with(max, batchSize, Backends.byName(device));
+        zs = zs.with(max, batchSize, backend);
         List<ZeroShotResult> results = zs.classify(texts, candidates, hypothesis, multiLabel);
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));

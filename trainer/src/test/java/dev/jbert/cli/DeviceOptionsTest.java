@@ -38,6 +38,15 @@ class DeviceOptionsTest {
                     tmp.resolve("o.safetensors").toString()});
     }
 
+    /** {@link #commands()}, and {@code serve} and {@code zero-shot}, which must refuse before they start. */
+    private List<String[]> allCommands() throws Exception {
+        List<String[]> all = new java.util.ArrayList<>(commands());
+        Path model = tmp.resolve("model");
+        all.add(new String[] {"serve", "--model", model.toString(), "--port", "0"});
+        all.add(new String[] {"zero-shot", "--model", model.toString(), "--labels", "a,b", "--text", "good"});
+        return all;
+    }
+
     private static String[] with(String[] args, String... more) {
         String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, out, args.length, more.length);
@@ -63,7 +72,7 @@ class DeviceOptionsTest {
             why = e.getMessage();
         }
         Assumptions.assumeTrue(why != null, "a CUDA GPU is here: the message for a machine without one cannot be seen");
-        for (String[] c : commands()) {
+        for (String[] c : allCommands()) {
             String line = oneLineError(TrainCli.run(with(c, "--device", "cuda")), c[0]);
             assertTrue(line.startsWith("jbert: "), line);
             assertTrue(line.toLowerCase(java.util.Locale.ROOT).contains("driver")
@@ -74,7 +83,7 @@ class DeviceOptionsTest {
 
     @Test
     void aGpuPrecisionOnTheCpuIsRefused() throws Exception {
-        for (String[] c : commands()) {
+        for (String[] c : allCommands()) {
             for (String[] flags : List.of(new String[] {"--precision", "bf16"}, new String[] {"--tf32"},
                     new String[] {"--device", "cpu", "--bf16"})) {
                 String line = oneLineError(TrainCli.run(with(c, flags)), c[0] + " " + String.join(" ", flags));
@@ -85,7 +94,7 @@ class DeviceOptionsTest {
 
     @Test
     void anUnknownPrecisionListsTheChoices() throws Exception {
-        for (String[] c : commands()) {
+        for (String[] c : allCommands()) {
             String line = oneLineError(TrainCli.run(with(c, "--precision", "fp16")), c[0]);
             assertTrue(line.contains("--precision") && line.contains("fp16") && line.contains("fp32")
                     && line.contains("tf32") && line.contains("bf16"), line);
