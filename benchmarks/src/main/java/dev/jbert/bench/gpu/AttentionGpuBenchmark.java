@@ -2,6 +2,7 @@ package dev.jbert.bench.gpu;
 
 import dev.jbert.kernels.device.Device;
 import dev.jbert.kernels.ops.GpuKernels;
+import dev.jbert.kernels.ops.Precision;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,8 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Fused attention on the GPU ({@code attention.ptx}, FlashAttention-2 style, float32 on CUDA
- * cores) at BERT-base heads: B = 32 sequences, H = 12 heads of D = 64, T ∈ {128, 512} tokens,
+ * Fused attention on the GPU ({@code attention.ptx}, FlashAttention-2 style) in both of its
+ * precisions ({@code precision}): {@code fp32}, float32 on CUDA cores, and {@code bf16}, the bf16
+ * tensor-core kernels (mma.sync m16n8k16, float32 softmax and accumulation; what
+ * {@code --precision bf16} trains with), at BERT-base heads: B = 32 sequences, H = 12 heads of
+ * D = 64, T ∈ {128, 512} tokens,
  * attention dropout off ({@code dropout = 0}) and on (0.1, the masks drawn in the kernel from
  * Philox as the CPU draws them). q, k, v are separate [B, T, H·D] buffers (the model's layout), the
  * key mask is all ones (a full batch, as the training-step benchmark feeds).
@@ -62,6 +66,10 @@ public class AttentionGpuBenchmark {
         @Param({"128", "512"})
         public int seqLen;
 
+        /** The products' precision: fp32 (CUDA cores) or bf16 (tensor cores). */
+        @Param({"fp32", "bf16"})
+        public String precision;
+
         /** Attention-probability dropout p (0 = off). */
         @Param({"0.0", "0.1"})
         public double dropout;
@@ -82,9 +90,11 @@ public class AttentionGpuBenchmark {
         long dk;
         long dv;
         long counter;
+        Precision mode;
 
         @Setup(Level.Trial)
         public void setUp() {
+            mode = Precision.parse(precision);
             device = Gpu.device();
             kernels = new GpuKernels(device);
             buffers = new Buffers(device, 7);
@@ -113,13 +123,13 @@ public class AttentionGpuBenchmark {
         }
 
         void forward() {
-            kernels.attentionForward(q, k, v, keyMask, out, lse, 0, batch, seqLen, heads, headSize, c,
+            kernels.attentionForward(mode, q, k, v, keyMask, out, lse, 0, batch, seqLen, heads, headSize, c,
                     1234L, 3, counter, dropout);
         }
 
         void backward() {
-            kernels.attentionBackward(dout, q, k, v, keyMask, out, lse, delta, dq, dk, dv, batch, seqLen, heads,
-                    headSize, c, 1234L, 3, counter, dropout);
+            kernels.attentionBackward(mode, dout, q, k, v, keyMask, out, lse, delta, dq, dk, dv, batch, seqLen,
+                    heads, headSize, c, 1234L, 3, counter, dropout);
         }
     }
 

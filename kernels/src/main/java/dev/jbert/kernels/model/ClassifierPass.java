@@ -13,6 +13,9 @@ import dev.jbert.kernels.ops.Precision;
  * engine computes it ({@code Embeddings}, {@code EncoderLayer}, {@code ClsDense},
  * {@code SequenceClassifier}): the same operations in the same order, with the same dropout masks
  * (see {@link DropoutSites}). Every linear layer's products run in the model's {@link Precision};
+ * so do the attention's products under {@link Precision#BF16} (the bf16 tensor-core attention
+ * kernels: q, k, v, probabilities and dS rounded to bf16, softmax and accumulation in float32),
+ * while {@link Precision#TF32} keeps the float32 attention (there is no tf32 attention kernel);
  * everything else in float32.
  *
  * <pre>
@@ -118,8 +121,8 @@ final class ClassifierPass {
         linearForward(x, p.queryWeight(), p.queryBias(), 0, a.query, m, c, c, Activation.NONE);
         linearForward(x, p.keyWeight(), p.keyBias(), 0, a.key, m, c, c, Activation.NONE);
         linearForward(x, p.valueWeight(), p.valueBias(), 0, a.value, m, c, c, Activation.NONE);
-        k.attentionForward(a.query, a.key, a.value, buf.keyMask, a.context, a.lse, 0, batch, seqLen, heads, headSize, c,
-                seed, DropoutSites.attentionProbs(i), counter, DropoutSites.active(training, sites.attention));
+        k.attentionForward(precision, a.query, a.key, a.value, buf.keyMask, a.context, a.lse, 0, batch, seqLen,
+                heads, headSize, c, seed, DropoutSites.attentionProbs(i), counter, DropoutSites.active(training, sites.attention));
         linearForward(a.context, p.attentionOutputWeight(), p.attentionOutputBias(), 0, a.residual1, m, c, c,
                 Activation.NONE);
         if (sites.attentionOutputDropout) {
@@ -200,9 +203,9 @@ final class ClassifierPass {
                 : dx;
         linearBackward(dProj, a.context, p.attentionOutputWeight(), p.attentionOutputBias(), buf.dContext, false,
                 m, c, c, 0, Activation.NONE);
-        k.attentionBackward(buf.dContext, a.query, a.key, a.value, buf.keyMask, a.context, a.lse, buf.delta,
-                buf.dq, buf.dk, buf.dv, batch, seqLen, heads, headSize, c, seed, DropoutSites.attentionProbs(i), counter,
-                DropoutSites.active(training, sites.attention));
+        k.attentionBackward(precision, buf.dContext, a.query, a.key, a.value, buf.keyMask, a.context, a.lse,
+                buf.delta, buf.dq, buf.dk, buf.dv, batch, seqLen, heads, headSize, c, seed,
+                DropoutSites.attentionProbs(i), counter, DropoutSites.active(training, sites.attention));
         linearBackward(buf.dq, x, p.queryWeight(), p.queryBias(), dx, true, m, c, c, 0, Activation.NONE);
         linearBackward(buf.dk, x, p.keyWeight(), p.keyBias(), dx, true, m, c, c, 0, Activation.NONE);
         linearBackward(buf.dv, x, p.valueWeight(), p.valueBias(), dx, true, m, c, c, 0, Activation.NONE);

@@ -153,7 +153,7 @@ public final class DeviceClassifier implements DeviceModel {
         return maxSeqLen;
     }
 
-    /** The precision of the linear layers' products. */
+    /** The precision of the linear layers' products (and of the attention's under bf16; tf32 keeps float32 attention). */
     public Precision precision() {
         return precision;
     }

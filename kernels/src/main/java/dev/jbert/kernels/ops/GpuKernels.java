@@ -47,6 +47,9 @@ public final class GpuKernels {
     private static final int TILE = 128;
     private static final int THREADS = 256;
     private static final int MAX_GRID_YZ = 65535;
+    /** Rows per block and threads per block of the bf16 tensor-core attention kernels. */
+    private static final int ATTENTION_TC_ROWS = 64;
+    private static final int ATTENTION_TC_THREADS = 128;
 
     private static final String GEMM_F32 = "gemm_f32";
     private static final String ATTENTION = "attention";
@@ -214,7 +217,22 @@ public final class GpuKernels {
     public void attentionForward(long q, long k, long v, long keyMask, long out, long lse, long probs,
                                  int b, int t, int h, int d, int ldQKV,
                                  long seed, int stream, long counter, double p) {
+        attentionForward(Precision.FP32, q, k, v, keyMask, out, lse, probs, b, t, h, d, ldQKV, seed, stream, counter,
+                p);
+    }
+
+    /**
+     * {@link #attentionForward(long, long, long, long, long, long, long, int, int, int, int, int, long, int, long,
+     * double) attentionForward} with the products in the given precision: {@link Precision#BF16} runs the bf16
+     * tensor-core kernels ({@code attention_forward_bf16_d32/_d64}: q, k, v and the probabilities rounded to bf16,
+     * float32 softmax and accumulation); {@link Precision#FP32} and {@link Precision#TF32} run the float32
+     * kernels (there is no tf32 attention).
+     */
+    public void attentionForward(Precision precision, long q, long k, long v, long keyMask, long out, long lse,
+                                 long probs, int b, int t, int h, int d, int ldQKV,
+                                 long seed, int stream, long counter, double p) {
         String op = "attentionForward";
+        Objects.requireNonNull(precision, "attentionForward: precision");
         attentionShape(op, b, t, h, d, ldQKV, p);
         if (b == 0 || t == 0 || h == 0) {
             return;
@@ -224,7 +242,9 @@ public final class GpuKernels {
         require(op, "v", v, true);
         require(op, "out", out, true);
         require(op, "lse", lse, true);
-        launch(ATTENTION, "attention_forward_d" + d, Dim3.of(Dim3.cdiv(t, 32), h, b), Dim3.of(THREADS),
+        boolean bf16 = precision == Precision.BF16;
+        launch(ATTENTION, "attention_forward_" + (bf16 ? "bf16_d" : "d") + d, attentionGrid(bf16, t, h, b),
+                Dim3.of(bf16 ? ATTENTION_TC_THREADS : THREADS),
                 KernelArgs.of().ptr(q).ptr(k).ptr(v).ptr(keyMask).ptr(out).ptr(lse).ptr(probs)
                         .i32(b).i32(t).i32(h).i32(ldQKV).u64(seed).i32(stream).u64(counter).f64(p));
     }
@@ -233,7 +253,21 @@ public final class GpuKernels {
     public void attentionBackward(long dout, long q, long k, long v, long keyMask, long out, long lse, long delta,
                                   long dq, long dk, long dv, int b, int t, int h, int d, int ldQKV,
                                   long seed, int stream, long counter, double p) {
+        attentionBackward(Precision.FP32, dout, q, k, v, keyMask, out, lse, delta, dq, dk, dv, b, t, h, d, ldQKV,
+                seed, stream, counter, p);
+    }
+
+    /**
+     * {@link #attentionBackward(long, long, long, long, long, long, long, long, long, long, long, int, int, int, int,
+     * int, long, int, long, double) attentionBackward} with the products in the given precision:
+     * {@link Precision#BF16} runs the bf16 tensor-core dkdv and dq kernels, after the Δ kernel that rounds dout
+     * to bf16 as they do; {@link Precision#FP32} and {@link Precision#TF32} the float32 ones.
+     */
+    public void attentionBackward(Precision precision, long dout, long q, long k, long v, long keyMask, long out,
+                                  long lse, long delta, long dq, long dk, long dv, int b, int t, int h, int d,
+                                  int ldQKV, long seed, int stream, long counter, double p) {
         String op = "attentionBackward";
+        Objects.requireNonNull(precision, "attentionBackward: precision");
         attentionShape(op, b, t, h, d, ldQKV, p);
         if (b == 0 || t == 0 || h == 0) {
             return;
@@ -249,15 +283,24 @@ public final class GpuKernels {
         require(op, "dk", dk, true);
         require(op, "dv", dv, true);
         long rows = (long) b * t * h;
-        launch(ATTENTION, "attention_backward_delta", Dim3.of(Dim3.cdiv(rows, 8)), Dim3.of(THREADS),
+        boolean bf16 = precision == Precision.BF16;
+        launch(ATTENTION, bf16 ? "attention_backward_delta_bf16" : "attention_backward_delta",
+                Dim3.of(Dim3.cdiv(rows, 8)), Dim3.of(THREADS),
                 KernelArgs.of().ptr(dout).ptr(out).ptr(delta).i32(b).i32(t).i32(h).i32(d));
-        Dim3 grid = Dim3.of(Dim3.cdiv(t, 32), h, b);
-        launch(ATTENTION, "attention_backward_dkdv_d" + d, grid, Dim3.of(THREADS),
+        Dim3 grid = attentionGrid(bf16, t, h, b);
+        Dim3 block = Dim3.of(bf16 ? ATTENTION_TC_THREADS : THREADS);
+        String suffix = (bf16 ? "bf16_d" : "d") + d;
+        launch(ATTENTION, "attention_backward_dkdv_" + suffix, grid, block,
                 KernelArgs.of().ptr(dout).ptr(q).ptr(k).ptr(v).ptr(keyMask).ptr(lse).ptr(delta).ptr(dk).ptr(dv)
                         .i32(b).i32(t).i32(h).i32(ldQKV).u64(seed).i32(stream).u64(counter).f64(p));
-        launch(ATTENTION, "attention_backward_dq_d" + d, grid, Dim3.of(THREADS),
+        launch(ATTENTION, "attention_backward_dq_" + suffix, grid, block,
                 KernelArgs.of().ptr(dout).ptr(q).ptr(k).ptr(v).ptr(keyMask).ptr(lse).ptr(delta).ptr(dq)
                         .i32(b).i32(t).i32(h).i32(ldQKV).u64(seed).i32(stream).u64(counter).f64(p));
+    }
+
+    /** Tiles of 32 rows (float32 kernels) or 64 rows (bf16: 4 warps × 16), per head and sequence. */
+    private static Dim3 attentionGrid(boolean bf16, int t, int h, int b) {
+        return Dim3.of(Dim3.cdiv(t, bf16 ? ATTENTION_TC_ROWS : 32), h, b);
     }
 
     private static void attentionShape(String op, int b, int t, int h, int d, int ldQKV, double p) {

@@ -99,6 +99,60 @@ class DeviceClassifierParityTest {
     }
 
     /**
+     * One training step (dropout on) with bf16 products, the attention's included (the bf16
+     * tensor-core attention kernels), against the float32 CPU step: the logits within 3e-2, every
+     * gradient tensor within 5e-2 relative (the key bias, pure rounding noise, within 1e-2 of the
+     * total norm) and the global gradient norm within 1e-2 (on the emulator: logits 8e-3, gradients
+     * at most 1.4e-2, the norm 1.1e-3).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jbert.kernels.testing.TestDevices#targets")
+    void bf16GradientsStayCloseToFloat32(Target target) {
+        ModelConfig cfg = TinyModels.config(ModelType.BERT, ProblemType.SINGLE_LABEL_CLASSIFICATION, false);
+        SequenceClassifier cpu = TinyModels.model(cfg, WEIGHT_SEED);
+        ModelInput in = TinyModels.batch(ModelType.BERT, 3);
+        Labels y = TinyModels.labels(ProblemType.SINGLE_LABEL_CLASSIFICATION);
+        Loss loss = Loss.forProblem(ProblemType.SINGLE_LABEL_CLASSIFICATION);
+        int l = cfg.numLabels();
+        RunContext ctx = new RunContext(Backends.cpu()).training(true).keepForBackward(true).seed(DROPOUT_SEED)
+                .counter(100);
+        try (DeviceClassifier dev = DeviceClassifier.create(TestDevices.device(target), TestDevices.kernels(target),
+                Precision.BF16, TinyModels.model(cfg, WEIGHT_SEED), B, T)) {
+            String at = target + " bf16 training step";
+            float[] cpuLogits = Arrays.copyOf(cpu.forward(ctx, in, null), B * l);
+            float[] devLogits = dev.forward(ctx, in);
+            assertRelative(at + ": training logits", devLogits, cpuLogits, 3e-2);
+            Tensor cpuD = new Tensor(new float[B * l], B, l);
+            Tensor devD = new Tensor(new float[B * l], B, l);
+            loss.forward(new Tensor(cpuLogits, B, l), y, cpuD);
+            loss.forward(new Tensor(devLogits, B, l), y, devD);
+            cpu.backward(ctx, cpuD.data());
+            dev.backward(ctx, devD.data());
+            Map<String, float[]> grads = dev.gradientsToHost();
+            double total = GradClip.globalNorm(cpu.parameters());
+            for (Parameter p : cpu.parameters()) {
+                if (!p.trainable()) {
+                    continue;
+                }
+                float[] got = grads.get(p.name());
+                assertNotNull(got, at + ": no device gradient for " + p.name());
+                float[] want = p.grad().data();
+                if (isKeyBias(p.name())) {
+                    double noise = norm(got);
+                    assertTrue(Float.isFinite((float) noise) && noise <= 1e-2 * total,
+                            at + ": " + p.name() + " gradient should be rounding noise, ‖device‖ = " + noise);
+                } else {
+                    double e = relativeError(p.name(), got, want);
+                    assertTrue(e <= 5e-2, at + ": gradient of " + p.name() + ", ‖device − cpu‖/‖cpu‖ = " + e);
+                }
+            }
+            double devNorm = dev.clipGradNorm(Double.MAX_VALUE);
+            assertTrue(Math.abs(devNorm - total) <= 1e-2 * total,
+                    at + ": gradient norm " + devNorm + " on the device, " + total + " on the CPU");
+        }
+    }
+
+    /**
      * Evaluation logits, then {@code steps} training steps on CPU and device side by side (the same
      * batch, dropout seed and counters), checking everything at the first step and the loss at each.
      */

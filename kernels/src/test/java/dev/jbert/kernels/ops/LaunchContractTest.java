@@ -37,7 +37,7 @@ class LaunchContractTest {
 
     @Test
     void sourcesDeclareAllEntryPoints() {
-        assertEquals(39, SIGNATURES.size(), "entry points found in the .cu sources: " + SIGNATURES.keySet());
+        assertEquals(46, SIGNATURES.size(), "entry points found in the .cu sources: " + SIGNATURES.keySet());
     }
 
     @Test
@@ -64,6 +64,10 @@ class LaunchContractTest {
             run.accept(() -> gk.attentionForward(A, B, C, D, E, F, G, 2, 13, 2, d, 3 * 2 * d, 7L, 3, 9L, 0.1));
             run.accept(() -> gk.attentionBackward(A, B, C, D, E, F, G, H, I, J, K, 2, 13, 2, d, 2 * d, 7L, 3, 9L,
                     0.1));
+            run.accept(() -> gk.attentionForward(Precision.BF16, A, B, C, D, E, F, G, 2, 13, 2, d, 3 * 2 * d, 7L, 3,
+                    9L, 0.1));
+            run.accept(() -> gk.attentionBackward(Precision.BF16, A, B, C, D, E, F, G, H, I, J, K, 2, 13, 2, d, 2 * d,
+                    7L, 3, 9L, 0.1));
         }
         run.accept(() -> gk.layerNormForward(A, B, C, D, E, F, 37, 45, 1e-12f));
         run.accept(() -> gk.layerNormBackward(A, B, C, D, E, F, G, H, I, 4096, 768));
@@ -117,6 +121,20 @@ class LaunchContractTest {
         assertEquals(Dim3.of((3 * 37 * 12 + 7) / 8), ab.get(0).grid());
         assertEquals(Dim3.of(2, 12, 3), ab.get(1).grid());
         assertEquals(Dim3.of(2, 12, 3), ab.get(2).grid());
+        // bf16: 64-row tiles of 128 threads; tf32 keeps the float32 kernels
+        gk.attentionForward(Precision.BF16, A, B, C, 0, E, F, 0, 3, 130, 12, 64, 768, 0, 0, 0, 0);
+        expect("attention_forward_bf16_d64", Dim3.of(3, 12, 3), Dim3.of(128));
+        gk.attentionForward(Precision.TF32, A, B, C, 0, E, F, 0, 3, 37, 12, 64, 768, 0, 0, 0, 0);
+        expect("attention_forward_d64", Dim3.of(2, 12, 3), Dim3.of(256));
+        gk.attentionBackward(Precision.BF16, A, B, C, D, 0, F, G, H, I, J, K, 3, 37, 12, 32, 384, 0, 0, 0, 0);
+        List<Launch> abTc = device.take();
+        assertEquals(List.of("attention_backward_delta_bf16", "attention_backward_dkdv_bf16_d32",
+                "attention_backward_dq_bf16_d32"), abTc.stream().map(Launch::entryPoint).toList());
+        assertEquals(Dim3.of(256), abTc.get(0).block());
+        assertEquals(Dim3.of(1, 12, 3), abTc.get(1).grid());
+        assertEquals(Dim3.of(128), abTc.get(1).block());
+        assertEquals(Dim3.of(1, 12, 3), abTc.get(2).grid());
+        assertEquals(Dim3.of(128), abTc.get(2).block());
         gk.layerNormForward(A, B, C, D, 0, 0, 37, 45, 1e-5f);
         expect("layernorm_forward", Dim3.of(5), Dim3.of(256));
         // 4096 × 768: 88 slabs (the docs' suggestion), then the finish, then dx
