@@ -256,7 +256,7 @@ if wants bench && part_start bench && may_start bench; then
           [ $rc = 0 ] || { note "JMH $regex exited with $rc"; bench_rc=$rc; }
         }
         jmh gemm 200 'gpu\.GemmGpuBenchmark' "${kernel_opts[@]}" "${gemm_opts[@]}"
-        jmh attention 60 'gpu\.AttentionGpuBenchmark' "${kernel_opts[@]}"
+        jmh attention 150 'gpu\.AttentionGpuBenchmark' "${kernel_opts[@]}"
         jmh memory 90 'gpu\.(LayerNorm|Elementwise|Embedding|Optimizer)GpuBenchmark' "${kernel_opts[@]}"
         jmh step 90 'gpu\.TrainStepGpuBenchmark' "${step_opts[@]}"
         python3 - "$results/jmh-gpu.json" "$work"/jmh-*.json <<'PY' || note "could not merge the JMH results"

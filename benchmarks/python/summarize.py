@@ -142,21 +142,23 @@ def attention_table(out, by_name, base):
             us = to_us(run)
             flop = factor * 4.0 * b * h * t * t * d
             shapes.add("B=%d H=%d D=%d" % (b, h, d))
-            rows.append((op, t, float(p["dropout"]), us, flop / us / 1e6))
+            rows.append((op, p.get("precision", "fp32"), t, float(p["dropout"]), us, flop / us / 1e6))
     if not rows and not sdpa:
         return
-    out.append("Attention, %s (fp32 kernels; TFLOP/s with the backward counted as 2.5x the forward;"
+    out.append("Attention, %s (jbert fp32 and bf16 kernels; TFLOP/s with the backward counted as 2.5x the forward;"
                " goal: fwd+bwd >= SDPA bf16 / FlashAttention-2)" % (", ".join(sorted(shapes)) or "B=32 H=12 D=64"))
-    out.append("%-16s %5s %7s %10s %9s %11s %11s %11s" % (
-        "pass", "T", "dropout", "jbert us", "jbert TF", "SDPA bf16", "SDPA fp32", "jb/SDPAbf16"))
-    keys = sorted({(o, t, p) for (o, t, p, _, _) in rows} | {(o, t, p) for (o, dt, t, p) in sdpa})
-    found = {(o, t, p): (us, tf) for (o, t, p, us, tf) in rows}
-    for op, t, p in keys:
-        jb = found.get((op, t, p))
+    out.append("%-16s %5s %5s %7s %10s %9s %11s %11s %11s" % (
+        "pass", "prec", "T", "dropout", "jbert us", "jbert TF", "SDPA bf16", "SDPA fp32", "jb/SDPAbf16"))
+    precisions = sorted({pr for (_, pr, _, _, _, _) in rows}) or ["fp32"]
+    keys = sorted({(o, pr, t, p) for (o, pr, t, p, _, _) in rows}
+                  | {(o, pr, t, p) for (o, dt, t, p) in sdpa for pr in precisions})
+    found = {(o, pr, t, p): (us, tf) for (o, pr, t, p, us, tf) in rows}
+    for op, pr, t, p in keys:
+        jb = found.get((op, pr, t, p))
         bf = sdpa.get((op, "bf16", t, p))
         f32 = sdpa.get((op, "fp32", t, p))
-        out.append("%-16s %5d %7.2f %10s %9s %11s %11s %11s" % (
-            op, t, p, fmt(jb and jb[0]), fmt(jb and jb[1]), fmt(bf), fmt(f32), fmt(jb and bf and jb[1] / bf, 2)))
+        out.append("%-16s %5s %5d %7.2f %10s %9s %11s %11s %11s" % (
+            op, pr, t, p, fmt(jb and jb[0]), fmt(jb and jb[1]), fmt(bf), fmt(f32), fmt(jb and bf and jb[1] / bf, 2)))
     out.append("")
 
 
