@@ -12,7 +12,6 @@ import dev.jbert.engine.nn.ModelInput;
 import dev.jbert.engine.nn.Parameter;
 import dev.jbert.engine.nn.RunContext;
 import dev.jbert.kernels.testing.TestDevices.Target;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -46,13 +45,7 @@ class EmbeddingKernelsTest {
             new Case(2, 9, 130, 20, 0));
 
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Target target : Target.values()) {
-            for (int i = 0; i < CASES.size(); i++) {
-                out.add(Arguments.of(target, CASES.get(i), i));
-            }
-        }
-        return out.stream();
+        return TestDevices.onEveryTarget(CASES);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -8,7 +8,6 @@ import static dev.jbert.kernels.ops.Agreement.uniform;
 
 import dev.jbert.engine.backend.CpuBackend;
 import dev.jbert.kernels.testing.TestDevices.Target;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -41,13 +40,7 @@ class LayerNormKernelsTest {
             new Case(65, 33, 1e-5f, true));
 
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Target target : Target.values()) {
-            for (int i = 0; i < CASES.size(); i++) {
-                out.add(Arguments.of(target, CASES.get(i), i));
-            }
-        }
-        return out.stream();
+        return TestDevices.onEveryTarget(CASES);
     }
 
     @ParameterizedTest(name = "{0} {1}")

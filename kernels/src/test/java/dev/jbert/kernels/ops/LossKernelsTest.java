@@ -12,7 +12,6 @@ import dev.jbert.engine.train.CrossEntropyLoss;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.MSELoss;
 import dev.jbert.kernels.testing.TestDevices.Target;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -45,13 +44,7 @@ class LossKernelsTest {
             new Case(1, 1, false, 1, true));
 
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Target target : Target.values()) {
-            for (int i = 0; i < CASES.size(); i++) {
-                out.add(Arguments.of(target, CASES.get(i), i));
-            }
-        }
-        return out.stream();
+        return TestDevices.onEveryTarget(CASES);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -6,10 +6,13 @@ import dev.jbert.kernels.device.Device;
 import dev.jbert.kernels.emulator.Emulator;
 import dev.jbert.kernels.ops.GpuKernels;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The devices the kernel and device-model tests run on, as a JUnit 5 argument source
@@ -46,6 +49,12 @@ public final class TestDevices {
     /** Every target, for {@code @MethodSource}. */
     public static Stream<Target> targets() {
         return Stream.of(Target.values());
+    }
+
+    /** (target, case, index of the case) for every target and case, for {@code @MethodSource}. */
+    public static Stream<Arguments> onEveryTarget(List<?> cases) {
+        return Stream.of(Target.values()).flatMap(target -> IntStream.range(0, cases.size())
+                .mapToObj(i -> Arguments.of(target, cases.get(i), i)));
     }
 
     /** The device of {@code target}; for the GPU, a JUnit assumption fails (the test is skipped) when none is here. */
