@@ -29,8 +29,8 @@
 // tile, looping over the key tiles). Recomputing P in both costs ~40% more arithmetic than one
 // kernel with atomicAdd on dq, and buys deterministic gradients with no atomics.
 //
-// Head sizes: D = 32 and D = 64 (entry points suffixed _d32 / _d64). Arithmetic is float32 on CUDA
-// cores (FMA), exp via expf (≤ 2 ulp).
+// Head sizes: D = 16, 32 and 64 (entry points suffixed _d16 / _d32 / _d64; D = 16 is the tiny golden
+// models' size). Arithmetic is float32 on CUDA cores (FMA), exp via expf (≤ 2 ulp).
 //
 // Launch: block 256 threads (8 warps). Lane j of warp w computes the scores of key j for query
 // rows w, w+8, w+16, w+24, so every softmax row lives in one warp (shuffle reductions only);
@@ -126,19 +126,32 @@ __device__ __forceinline__ void tile_dots(float (&s)[4], const float (*A)[D + 4]
 
 // acc[dd] += Σ_{x < 32} c_x·M[x][dc0 + dd] for dd < D/8, where c_x is coef[x·(BC+1) + col]
 // (COEF_BY_ROW: column `col` of the coefficient tile) or coef[col·(BC+1) + x] (row `col`).
+// D = 32, 64: float4 reads of the thread's D/8 columns, x unrolled by 4; D = 16: two columns, one
+// float2 read, x fully unrolled (unrolled by 4, ptxas spills 12 bytes in attention_backward_dkdv_d16).
 template <int D, bool COEF_BY_ROW>
 __device__ __forceinline__ void accumulate_rows(float (&acc)[D / 8], const float* coef, int col,
                                                 const float (*M)[D + 4], int dc0) {
-#pragma unroll 4
-    for (int x = 0; x < 32; x++) {
-        const float c = COEF_BY_ROW ? coef[x * (BC + 1) + col] : coef[col * (BC + 1) + x];
+    static_assert(D % 16 == 0, "head sizes are multiples of 16 (2 or a multiple of 4 columns per thread)");
+    if constexpr (D / 8 == 2) {
 #pragma unroll
-        for (int dd = 0; dd < D / 8; dd += 4) {
-            const float4 mv = *reinterpret_cast<const float4*>(&M[x][dc0 + dd]);
-            acc[dd] = fmaf(c, mv.x, acc[dd]);
-            acc[dd + 1] = fmaf(c, mv.y, acc[dd + 1]);
-            acc[dd + 2] = fmaf(c, mv.z, acc[dd + 2]);
-            acc[dd + 3] = fmaf(c, mv.w, acc[dd + 3]);
+        for (int x = 0; x < 32; x++) {
+            const float c = COEF_BY_ROW ? coef[x * (BC + 1) + col] : coef[col * (BC + 1) + x];
+            const float2 mv = *reinterpret_cast<const float2*>(&M[x][dc0]);
+            acc[0] = fmaf(c, mv.x, acc[0]);
+            acc[1] = fmaf(c, mv.y, acc[1]);
+        }
+    } else {
+#pragma unroll 4
+        for (int x = 0; x < 32; x++) {
+            const float c = COEF_BY_ROW ? coef[x * (BC + 1) + col] : coef[col * (BC + 1) + x];
+#pragma unroll
+            for (int dd = 0; dd < D / 8; dd += 4) {
+                const float4 mv = *reinterpret_cast<const float4*>(&M[x][dc0 + dd]);
+                acc[dd] = fmaf(c, mv.x, acc[dd]);
+                acc[dd + 1] = fmaf(c, mv.y, acc[dd + 1]);
+                acc[dd + 2] = fmaf(c, mv.z, acc[dd + 2]);
+                acc[dd + 3] = fmaf(c, mv.w, acc[dd + 3]);
+            }
         }
     }
 }
@@ -386,7 +399,7 @@ __device__ __forceinline__ void attention_backward_dq_impl(const float* __restri
 
 using namespace jb_attention;
 
-// attention_forward_d32 / attention_forward_d64
+// attention_forward_d16 / attention_forward_d32 / attention_forward_d64
 //   grid: (ceil(T/32), H, B), block: 256, shared: static (ptxas table in docs/kernels-cuda.md)
 //   out[B,T,H·D] (row stride H·D) = softmax(q·kᵀ·scale, padded keys masked) ⊙ dropout · v;
 //   lse[B,H,T] = log Σ_j exp(S_ij) per query row (+inf when every key is padded), for backward;
@@ -400,6 +413,8 @@ using namespace jb_attention;
         attention_forward_impl<D_>(q, k, v, keyMask, out, lse, probs, B, T, H, ldQKV,                            \
                                    make_dropout(seed, stream, counter, p));                                      \
     }
+JB_ATTENTION_FORWARD(16)
+JB_EMU_KERNEL(attention_forward_d16)
 JB_ATTENTION_FORWARD(32)
 JB_EMU_KERNEL(attention_forward_d32)
 JB_ATTENTION_FORWARD(64)
@@ -424,7 +439,7 @@ attention_backward_delta(const float* dout, const float* out, float* delta, int 
 }
 JB_EMU_KERNEL(attention_backward_delta)
 
-// attention_backward_dkdv_d32 / attention_backward_dkdv_d64
+// attention_backward_dkdv_d16 / attention_backward_dkdv_d32 / attention_backward_dkdv_d64
 //   grid: (ceil(T/32), H, B) over key tiles, block: 256, shared: static
 //   dk, dv [B,T,H·D] (row stride ldQKV, overwritten) from dout [B,T,H·D], q, k, v, keyMask, the
 //   forward's lse and attention_backward_delta's delta, with the forward's dropout arguments.
@@ -437,12 +452,14 @@ JB_EMU_KERNEL(attention_backward_delta)
         attention_backward_dkdv_impl<D_>(dout, q, k, v, keyMask, lse, delta, dk, dv, B, T, H, ldQKV,             \
                                          make_dropout(seed, stream, counter, p));                                \
     }
+JB_ATTENTION_BACKWARD_DKDV(16)
+JB_EMU_KERNEL(attention_backward_dkdv_d16)
 JB_ATTENTION_BACKWARD_DKDV(32)
 JB_EMU_KERNEL(attention_backward_dkdv_d32)
 JB_ATTENTION_BACKWARD_DKDV(64)
 JB_EMU_KERNEL(attention_backward_dkdv_d64)
 
-// attention_backward_dq_d32 / attention_backward_dq_d64
+// attention_backward_dq_d16 / attention_backward_dq_d32 / attention_backward_dq_d64
 //   grid: (ceil(T/32), H, B) over query tiles, block: 256, shared: static
 //   dq [B,T,H·D] (row stride ldQKV, overwritten); same inputs as the dkdv kernel (v for dP).
 #define JB_ATTENTION_BACKWARD_DQ(D_)                                                                              \
@@ -454,6 +471,8 @@ JB_EMU_KERNEL(attention_backward_dkdv_d64)
         attention_backward_dq_impl<D_>(dout, q, k, v, keyMask, lse, delta, dq, B, T, H, ldQKV,                   \
                                        make_dropout(seed, stream, counter, p));                                  \
     }
+JB_ATTENTION_BACKWARD_DQ(16)
+JB_EMU_KERNEL(attention_backward_dq_d16)
 JB_ATTENTION_BACKWARD_DQ(32)
 JB_EMU_KERNEL(attention_backward_dq_d32)
 JB_ATTENTION_BACKWARD_DQ(64)

@@ -14,7 +14,6 @@ import dev.jbert.engine.train.GradClip;
 import dev.jbert.engine.train.Labels;
 import dev.jbert.engine.train.Loss;
 import dev.jbert.engine.train.LrSchedule;
-import dev.jbert.engine.config.ProblemType;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,44 +30,6 @@ class GoldenTrainingTest {
     static Stream<Arguments> cases() {
         return Stream.of("tiny-bert", "tiny-distilbert").flatMap(kind ->
                 Stream.of("single_label", "multi_label", "regression").map(head -> Arguments.of(kind, head)));
-    }
-
-    static Labels labels(JsonNode inputs, String head) {
-        JsonNode l = inputs.get("labels").get(head);
-        switch (head) {
-            case "single_label": {
-                int[] v = new int[l.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = l.get(i).asInt();
-                }
-                return new Labels.Classes(v);
-            }
-            case "multi_label": {
-                float[][] rows = new float[l.size()][];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = new float[l.get(i).size()];
-                    for (int j = 0; j < rows[i].length; j++) {
-                        rows[i][j] = (float) l.get(i).get(j).asDouble();
-                    }
-                }
-                return new Labels.MultiHot(rows);
-            }
-            default: {
-                float[] v = new float[l.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) l.get(i).asDouble();
-                }
-                return new Labels.Targets(v);
-            }
-        }
-    }
-
-    static ProblemType problem(String head) {
-        return switch (head) {
-            case "single_label" -> ProblemType.SINGLE_LABEL_CLASSIFICATION;
-            case "multi_label" -> ProblemType.MULTI_LABEL_CLASSIFICATION;
-            default -> ProblemType.REGRESSION;
-        };
     }
 
     /** forward + loss + backward; returns the loss. */
@@ -90,7 +51,7 @@ class GoldenTrainingTest {
         JsonNode inputs = Golden.json(dir.getParent().resolve("inputs.json"));
         ModelInput in = Golden.inputs(dir.getParent().resolve("inputs.json"));
         RunContext ctx = new RunContext(Backends.cpu()).keepForBackward(true);
-        float loss = step(model, ctx, in, Loss.forProblem(problem(head)), labels(inputs, head));
+        float loss = step(model, ctx, in, Loss.forProblem(Golden.problem(head)), Golden.labels(inputs, head));
         JsonNode results = Golden.json(dir.resolve("results.json"));
         assertEquals(results.get("loss").asDouble(), loss, 1e-6, "loss");
         try (Checkpoint want = Checkpoint.open(dir.resolve("grads.safetensors"))) {
@@ -127,8 +88,8 @@ class GoldenTrainingTest {
         SequenceClassifier model = Golden.loadClassifier(dir);
         JsonNode inputs = Golden.json(dir.getParent().resolve("inputs.json"));
         ModelInput in = Golden.inputs(dir.getParent().resolve("inputs.json"));
-        Labels labels = labels(inputs, head);
-        Loss loss = Loss.forProblem(problem(head));
+        Labels labels = Golden.labels(inputs, head);
+        Loss loss = Loss.forProblem(Golden.problem(head));
         JsonNode results = Golden.json(dir.resolve("results.json"));
         JsonNode opt = results.get("optimizer");
         AdamW adam = new AdamW(model.parameters(), opt.get("weight_decay").asDouble());

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.engine.config.ModelConfig;
+import dev.jbert.engine.config.ProblemType;
 import dev.jbert.engine.io.Checkpoint;
 import dev.jbert.engine.nn.CheckpointMapper;
 import dev.jbert.engine.nn.ModelInput;
 import dev.jbert.engine.nn.SequenceClassifier;
 import dev.jbert.engine.tensor.Tensor;
+import dev.jbert.engine.train.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -42,6 +44,49 @@ public final class Golden {
         JsonNode n = json(file);
         return ModelInput.of(ints(n.get("input_ids")), ints(n.get("attention_mask")),
                 n.has("token_type_ids") ? ints(n.get("token_type_ids")) : null);
+    }
+
+    /**
+     * The labels of one golden head ({@code single_label}, {@code multi_label} or {@code regression})
+     * from {@code inputs.json}'s {@code labels} object: class indices, multi-hot rows, or targets.
+     */
+    public static Labels labels(JsonNode inputs, String head) {
+        JsonNode l = inputs.get("labels").get(head);
+        switch (head) {
+            case "single_label": {
+                int[] v = new int[l.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = l.get(i).asInt();
+                }
+                return new Labels.Classes(v);
+            }
+            case "multi_label": {
+                float[][] rows = new float[l.size()][];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = new float[l.get(i).size()];
+                    for (int j = 0; j < rows[i].length; j++) {
+                        rows[i][j] = (float) l.get(i).get(j).asDouble();
+                    }
+                }
+                return new Labels.MultiHot(rows);
+            }
+            default: {
+                float[] v = new float[l.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) l.get(i).asDouble();
+                }
+                return new Labels.Targets(v);
+            }
+        }
+    }
+
+    /** The problem type of one golden head ({@code single_label}, {@code multi_label} or {@code regression}). */
+    public static ProblemType problem(String head) {
+        return switch (head) {
+            case "single_label" -> ProblemType.SINGLE_LABEL_CLASSIFICATION;
+            case "multi_label" -> ProblemType.MULTI_LABEL_CLASSIFICATION;
+            default -> ProblemType.REGRESSION;
+        };
     }
 
     public static int[][] ints(JsonNode rows) {

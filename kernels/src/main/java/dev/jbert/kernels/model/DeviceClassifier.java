@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>It follows the CPU {@link SequenceClassifier} step for step ({@link ClassifierPass}): the
  * same dropout masks from the same (seed, counter), gradients that accumulate, clipping as
  * {@code GradClip}, the update as {@code AdamW.step}. The attention kernels need a head size of
- * 32 or 64 (MiniLM, BERT, DistilBERT); other models are refused with a
+ * 16, 32 or 64 (the tiny golden models; MiniLM, BERT, DistilBERT); other models are refused with a
  * {@link BackendUnavailableException}.
  */
 public final class DeviceClassifier implements DeviceModel {
@@ -72,7 +72,7 @@ public final class DeviceClassifier implements DeviceModel {
      * Puts {@code model} (its current weights) on {@code device} for batches of up to maxBatch ×
      * maxSeqLen tokens, with zero gradients and zero AdamW moments.
      *
-     * @throws BackendUnavailableException when the head size is not 32 or 64, or when the model
+     * @throws BackendUnavailableException when the head size is not 16, 32 or 64, or when the model
      *                                     does not fit in the device's free memory
      * @throws IllegalArgumentException    when maxBatch or maxSeqLen is not positive or too large
      */
@@ -80,9 +80,10 @@ public final class DeviceClassifier implements DeviceModel {
                                           SequenceClassifier model, int maxBatch, int maxSeqLen) {
         ModelConfig cfg = model.config();
         int d = cfg.headSize();
-        if (d != 32 && d != 64) {
-            throw new BackendUnavailableException("the CUDA attention kernels support head sizes 32 and 64, but this "
-                    + "model has " + cfg.numHeads() + " heads of size " + d + " (hidden size " + cfg.hiddenSize() + ")");
+        if (d != 16 && d != 32 && d != 64) {
+            throw new BackendUnavailableException("the CUDA attention kernels support head sizes 16, 32 and 64, but "
+                    + "this model has " + cfg.numHeads() + " heads of size " + d + " (hidden size " + cfg.hiddenSize()
+                    + ")");
         }
         if (maxBatch < 1 || maxSeqLen < 1) {
             throw new IllegalArgumentException("a device model needs a positive batch size and sequence length, got "

@@ -212,7 +212,7 @@ public final class GpuKernels {
     /**
      * out[B,T,C] and lse[B,H,T] from q, k, v (row stride ldQKV); keyMask [B,T] nullable; probs
      * [B,H,T,T] nullable (inspection only). Dropout on the probabilities with (seed, stream,
-     * counter, p) exactly as DropoutRng; p = 0 off. Head size d must be 32 or 64.
+     * counter, p) exactly as DropoutRng; p = 0 off. Head size d must be 16, 32 or 64.
      */
     public void attentionForward(long q, long k, long v, long keyMask, long out, long lse, long probs,
                                  int b, int t, int h, int d, int ldQKV,
@@ -226,7 +226,7 @@ public final class GpuKernels {
      * double) attentionForward} with the products in the given precision: {@link Precision#BF16} runs the bf16
      * tensor-core kernels ({@code attention_forward_bf16_d32/_d64}: q, k, v and the probabilities rounded to bf16,
      * float32 softmax and accumulation); {@link Precision#FP32} and {@link Precision#TF32} run the float32
-     * kernels (there is no tf32 attention).
+     * kernels (there is no tf32 attention), and so does bf16 with head size 16 (no bf16 kernel of that size).
      */
     public void attentionForward(Precision precision, long q, long k, long v, long keyMask, long out, long lse,
                                  long probs, int b, int t, int h, int d, int ldQKV,
@@ -242,7 +242,7 @@ public final class GpuKernels {
         require(op, "v", v, true);
         require(op, "out", out, true);
         require(op, "lse", lse, true);
-        boolean bf16 = precision == Precision.BF16;
+        boolean bf16 = attentionOnTensorCores(precision, d);
         launch(ATTENTION, "attention_forward_" + (bf16 ? "bf16_d" : "d") + d, attentionGrid(bf16, t, h, b),
                 Dim3.of(bf16 ? ATTENTION_TC_THREADS : THREADS),
                 KernelArgs.of().ptr(q).ptr(k).ptr(v).ptr(keyMask).ptr(out).ptr(lse).ptr(probs)
@@ -261,7 +261,8 @@ public final class GpuKernels {
      * {@link #attentionBackward(long, long, long, long, long, long, long, long, long, long, long, int, int, int, int,
      * int, long, int, long, double) attentionBackward} with the products in the given precision:
      * {@link Precision#BF16} runs the bf16 tensor-core dkdv and dq kernels, after the Δ kernel that rounds dout
-     * to bf16 as they do; {@link Precision#FP32} and {@link Precision#TF32} the float32 ones.
+     * to bf16 as they do; {@link Precision#FP32} and {@link Precision#TF32} the float32 ones, as bf16 with head
+     * size 16.
      */
     public void attentionBackward(Precision precision, long dout, long q, long k, long v, long keyMask, long out,
                                   long lse, long delta, long dq, long dk, long dv, int b, int t, int h, int d,
@@ -283,7 +284,7 @@ public final class GpuKernels {
         require(op, "dk", dk, true);
         require(op, "dv", dv, true);
         long rows = (long) b * t * h;
-        boolean bf16 = precision == Precision.BF16;
+        boolean bf16 = attentionOnTensorCores(precision, d);
         launch(ATTENTION, bf16 ? "attention_backward_delta_bf16" : "attention_backward_delta",
                 Dim3.of(Dim3.cdiv(rows, 8)), Dim3.of(THREADS),
                 KernelArgs.of().ptr(dout).ptr(out).ptr(delta).i32(b).i32(t).i32(h).i32(d));
@@ -298,6 +299,15 @@ public final class GpuKernels {
                         .i32(b).i32(t).i32(h).i32(ldQKV).u64(seed).i32(stream).u64(counter).f64(p));
     }
 
+    /**
+     * Whether attention of head size d in this precision runs on the bf16 tensor-core kernels: {@link Precision#BF16}
+     * with d = 32 or 64. The bf16 kernels have no d = 16 (the tiny golden models' head size), so bf16 attention of
+     * d = 16 runs the float32 kernels, as FP32 and TF32 always do; the one place this choice is made.
+     */
+    private static boolean attentionOnTensorCores(Precision precision, int d) {
+        return precision == Precision.BF16 && d != 16;
+    }
+
     /** Tiles of 32 rows (float32 kernels) or 64 rows (bf16: 4 warps × 16), per head and sequence. */
     private static Dim3 attentionGrid(boolean bf16, int t, int h, int b) {
         return Dim3.of(Dim3.cdiv(t, bf16 ? ATTENTION_TC_ROWS : 32), h, b);
@@ -305,8 +315,8 @@ public final class GpuKernels {
 
     private static void attentionShape(String op, int b, int t, int h, int d, int ldQKV, double p) {
         sizes(op, "b", b, "t", t, "h", h);
-        if (d != 32 && d != 64) {
-            throw new IllegalArgumentException(op + ": head size d must be 32 or 64, found " + d);
+        if (d != 16 && d != 32 && d != 64) {
+            throw new IllegalArgumentException(op + ": head size d must be 16, 32 or 64, found " + d);
         }
         long c = (long) h * d;
         if (ldQKV < c) {

@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (384 labels, weight I, bias 0) has the pooler output as its logits, so the device's evaluation
  * logits must equal ORT's {@code pooler_output}: within 1e-5 absolute, the tolerance the CPU
  * engine meets (the golden README measures 2.2e-7 between numpy and ORT). The tiny golden models
- * of {@code tiny-bert/} and {@code tiny-distilbert/} have head size 16, which the attention
- * kernels do not support. On the emulator only the three shortest sentences run (cut to their
+ * of {@code tiny-bert/} and {@code tiny-distilbert/} (head size 16) are checked by
+ * {@link DeviceClassifierTinyGoldenTest}. On the emulator only the three shortest sentences run (cut to their
  * longest, 9 tokens: ORT gives the same outputs for a sentence alone as in the padded batch).
  */
 class DeviceClassifierGoldenTest {

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Fused attention (forward, then the three backward kernels) against
  * {@link CpuBackend#attention} and {@link CpuBackend#attentionBackward}: padded keys (including a
  * sequence with no real token at all), no mask, a fused [B·T, 3C] QKV buffer, T not a multiple of
- * the 32-row tiles, both head sizes, and attention dropout off and on. With dropout the CPU gets
- * the mask {@code DropoutRng(seed).fillMask(mask, 0, B·H·T·T, p, stream, counter)}, which the
- * kernels draw themselves element by element.
+ * the 32-row tiles, the three head sizes (16, 32, 64), and attention dropout off and on. With
+ * dropout the CPU gets the mask {@code DropoutRng(seed).fillMask(mask, 0, B·H·T·T, p, stream, counter)},
+ * which the kernels draw themselves element by element.
  */
 class AttentionKernelsTest {
     private static final CpuBackend CPU = new CpuBackend();
@@ -48,7 +48,10 @@ class AttentionKernelsTest {
             new Case(2, 13, 2, 32, new int[] {13, 9}, false),
             new Case(3, 37, 1, 64, new int[] {37, 20, 0}, true),
             new Case(1, 32, 2, 64, null, false),
-            new Case(2, 45, 2, 32, new int[] {1, 45}, true));
+            new Case(2, 45, 2, 32, new int[] {1, 45}, true),
+            // head size 16 (the tiny golden models': 4 heads × 16): fused, masked, two key tiles; unmasked
+            new Case(2, 40, 4, 16, new int[] {40, 11}, true),
+            new Case(3, 12, 4, 16, null, false));
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

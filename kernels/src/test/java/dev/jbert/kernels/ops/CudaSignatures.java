@@ -14,14 +14,17 @@ import java.util.regex.Pattern;
 
 /**
  * The C parameter types of every kernel entry point, read from the {@code .cu} sources
- * ({@code extern "C" __global__ void name(...)}; the attention macros' {@code _d##D_} names
- * expand to {@code _d32} and {@code _d64}), so that a test can hold each launcher's
- * {@link KernelArgs} against the kernel it launches.
+ * ({@code extern "C" __global__ void name(...)}; an entry point named {@code name_d##D_} inside a
+ * {@code #define MACRO(D_)} expands to {@code name_d16}, {@code name_d32}, ... for each
+ * {@code MACRO(16)}, {@code MACRO(32)}, ... line of the file), so that a test can hold each
+ * launcher's {@link KernelArgs} against the kernel it launches.
  */
 final class CudaSignatures {
     private static final Pattern ENTRY = Pattern.compile(
             "extern\\s+\"C\"\\s+__global__\\s+void\\s+(?:__launch_bounds__\\s*\\([^)]*\\)\\s*)?"
                     + "([A-Za-z_][A-Za-z_0-9]*(?:##D_)?)\\s*\\(([^)]*)\\)");
+
+    private static final Pattern DEFINE = Pattern.compile("#define\\s+([A-Za-z_][A-Za-z_0-9]*)\\(D_\\)");
 
     private CudaSignatures() {
     }
@@ -45,8 +48,9 @@ final class CudaSignatures {
                     String name = m.group(1);
                     if (name.endsWith("##D_")) {
                         String stem = name.substring(0, name.length() - "##D_".length());
-                        out.put(module + ":" + stem + "32", types);
-                        out.put(module + ":" + stem + "64", types);
+                        for (String d : instantiations(text, m.start(), f)) {
+                            out.put(module + ":" + stem + d, types);
+                        }
                     } else {
                         out.put(module + ":" + name, types);
                     }
@@ -54,6 +58,27 @@ final class CudaSignatures {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the CUDA sources in " + sourceDir().toAbsolutePath(), e);
+        }
+        return out;
+    }
+
+    /** The arguments of the {@code MACRO(N)} lines of the macro defined last before {@code at}. */
+    private static List<String> instantiations(String text, int at, Path file) {
+        Matcher d = DEFINE.matcher(text.substring(0, at));
+        String macro = null;
+        while (d.find()) {
+            macro = d.group(1);
+        }
+        if (macro == null) {
+            throw new IllegalStateException(file + ": an entry point named with ##D_ outside a #define MACRO(D_)");
+        }
+        List<String> out = new ArrayList<>();
+        Matcher use = Pattern.compile("(?m)^" + macro + "\\((\\d+)\\)").matcher(text);
+        while (use.find()) {
+            out.add(use.group(1));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException(file + ": " + macro + " is never instantiated");
         }
         return out;
     }

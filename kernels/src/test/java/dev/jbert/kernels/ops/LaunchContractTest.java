@@ -37,7 +37,7 @@ class LaunchContractTest {
 
     @Test
     void sourcesDeclareAllEntryPoints() {
-        assertEquals(46, SIGNATURES.size(), "entry points found in the .cu sources: " + SIGNATURES.keySet());
+        assertEquals(49, SIGNATURES.size(), "entry points found in the .cu sources: " + SIGNATURES.keySet());
     }
 
     @Test
@@ -60,7 +60,7 @@ class LaunchContractTest {
             run.accept(() -> gk.linearBackwardWeight(p, A, B, C, D, 4096, 768, 768));
         }
         run.accept(() -> gk.biasGrad(A, B, C, 4096, 768));
-        for (int d : new int[] {32, 64}) {
+        for (int d : new int[] {16, 32, 64}) {
             run.accept(() -> gk.attentionForward(A, B, C, D, E, F, G, 2, 13, 2, d, 3 * 2 * d, 7L, 3, 9L, 0.1));
             run.accept(() -> gk.attentionBackward(A, B, C, D, E, F, G, H, I, J, K, 2, 13, 2, d, 2 * d, 7L, 3, 9L,
                     0.1));
@@ -133,6 +133,15 @@ class LaunchContractTest {
         assertEquals(Dim3.of(256), abTc.get(0).block());
         assertEquals(Dim3.of(1, 12, 3), abTc.get(1).grid());
         assertEquals(Dim3.of(128), abTc.get(1).block());
+        // bf16 has no head size 16: the float32 kernels run (32-row tiles of 256 threads)
+        gk.attentionForward(Precision.BF16, A, B, C, 0, E, F, 0, 3, 37, 4, 16, 64, 0, 0, 0, 0);
+        expect("attention_forward_d16", Dim3.of(2, 4, 3), Dim3.of(256));
+        gk.attentionBackward(Precision.BF16, A, B, C, D, 0, F, G, H, I, J, K, 3, 37, 4, 16, 64, 0, 0, 0, 0);
+        List<Launch> ab16 = device.take();
+        assertEquals(List.of("attention_backward_delta", "attention_backward_dkdv_d16", "attention_backward_dq_d16"),
+                ab16.stream().map(Launch::entryPoint).toList());
+        assertEquals(Dim3.of(2, 4, 3), ab16.get(1).grid());
+        assertEquals(Dim3.of(256), ab16.get(2).block());
         assertEquals(Dim3.of(1, 12, 3), abTc.get(2).grid());
         assertEquals(Dim3.of(128), abTc.get(2).block());
         gk.layerNormForward(A, B, C, D, 0, 0, 37, 45, 1e-5f);
@@ -222,7 +231,7 @@ class LaunchContractTest {
                 () -> gk.linearForward(Precision.FP32, 0, B, 0, 0, E, 3, 4, 5, Activation.NONE));
         rejects("linearForward: activation must not be null",
                 () -> gk.linearForward(Precision.FP32, A, B, 0, 0, E, 3, 4, 5, null));
-        rejects("attentionForward: head size d must be 32 or 64, found 48",
+        rejects("attentionForward: head size d must be 16, 32 or 64, found 48",
                 () -> gk.attentionForward(A, B, C, 0, E, F, 0, 2, 13, 2, 48, 96, 0, 0, 0, 0));
         rejects("attentionForward: ldQKV must be ≥ h·d = 128, found 100",
                 () -> gk.attentionForward(A, B, C, 0, E, F, 0, 2, 13, 2, 64, 100, 0, 0, 0, 0));
