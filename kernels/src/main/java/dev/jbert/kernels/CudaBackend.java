@@ -32,7 +32,7 @@ import java.util.Optional;
  *   <li>attention (forward and backward) with a dropout mask: the kernels draw their masks from
  *       (seed, site, counter) themselves and cannot take the host's array. Training with dropout
  *       goes through {@link #deviceModel}, where masks are drawn on the device;</li>
- *   <li>attention with a head size other than 32 or 64 (the sizes the attention kernels have);</li>
+ *   <li>attention with a head size other than 16, 32 or 64 (the sizes the attention kernels have);</li>
  *   <li>LayerNorm without γ/β or a backward without dx (no kernel for those variants).</li>
  * </ul>
  * {@link #attentionBackward} receives the forward's probabilities, but the backward kernels need the
@@ -209,7 +209,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     /** Whether the attention kernels can do this call (see the class comment). */
     private static boolean attentionOnDevice(int d, float[] dropMask) {
-        return dropMask == null && (d == 32 || d == 64);
+        return dropMask == null && (d == 16 || d == 32 || d == 64);
     }
 
     @Override
