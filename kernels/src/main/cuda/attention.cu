@@ -43,6 +43,7 @@
 // run).
 
 #include "common.cuh"
+#include "tensor_core.cuh"
 
 using namespace jb;
 
@@ -518,17 +519,6 @@ constexpr int TC_COLS = 64;     // rows of a streamed tile (keys in forward/dq, 
 constexpr int TC_THREADS = 128;
 constexpr int CS = TC_COLS / 2 + 4;  // words per d of a "cols" tile
 
-// Two floats to a bf16 pair: lo in bits 0..15, hi in bits 16..31 (round to nearest even).
-__device__ __forceinline__ unsigned int to_bf16x2(float lo, float hi) {
-#ifdef JB_EMULATE
-    return jb_emu_bf16x2(lo, hi);
-#else
-    unsigned int r;
-    asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
-    return r;
-#endif
-}
-
 // x rounded to the nearest bf16 value (ties to even), as a float.
 __device__ __forceinline__ float bf16_round(float x) {
     const unsigned int bits = to_bf16x2(x, 0.0f) << 16;
@@ -538,18 +528,6 @@ __device__ __forceinline__ float bf16_round(float x) {
     return r;
 #else
     return __uint_as_float(bits);
-#endif
-}
-
-__device__ __forceinline__ void mma_bf16(float (&c)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]) {
-#ifdef JB_EMULATE
-    jb_emu_mma_bf16(c, a, b);
-#else
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};"
-        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 #endif
 }
 

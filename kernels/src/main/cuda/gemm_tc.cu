@@ -6,7 +6,7 @@
 // while being staged into shared memory, so the host needs no extra buffers. The products,
 // operand layouts and epilogue are those of gemm_f32.cu (see gemm_common.cuh).
 //
-// (Under -DJB_EMULATE, the CPU emulator of emulator/ replaces the four inline-PTX helpers.)
+// (The mma.sync and cvt helpers live in tensor_core.cuh; under -DJB_EMULATE the CPU emulator replaces them.)
 //
 // Tiling: a block of 256 threads (8 warps, 2 along M × 4 along N) computes a 128×128 tile of C;
 // each warp a 64×32 piece = 4×4 mma tiles of 16×8, 64 fp32 accumulators per thread. The
@@ -27,6 +27,7 @@
 // large BERT shapes. Not measured yet (no GPU run): docs/kernels-cuda.md lists the next steps.
 
 #include "gemm_common.cuh"
+#include "tensor_core.cuh"
 
 using namespace jb;
 
@@ -40,51 +41,6 @@ constexpr int MN_STRIDE = BM + 8;     // words per k-word row, layout "row conti
 constexpr int TILE_WORDS = BM * KC_STRIDE;  // >= KW * MN_STRIDE; one operand tile, either layout
 
 enum Precision { TF32 = 0, BF16 = 1 };
-
-__device__ __forceinline__ unsigned int to_tf32(float x) {
-#ifdef JB_EMULATE
-    return jb_emu_tf32(x);
-#else
-    unsigned int r;
-    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-    return r;
-#endif
-}
-
-// Two floats to a bf16 pair: lo in bits 0..15, hi in bits 16..31 (round to nearest even).
-__device__ __forceinline__ unsigned int to_bf16x2(float lo, float hi) {
-#ifdef JB_EMULATE
-    return jb_emu_bf16x2(lo, hi);
-#else
-    unsigned int r;
-    asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
-    return r;
-#endif
-}
-
-__device__ __forceinline__ void mma_tf32(float (&c)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]) {
-#ifdef JB_EMULATE
-    jb_emu_mma_tf32(c, a, b);
-#else
-    asm volatile(
-        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};"
-        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-#endif
-}
-
-__device__ __forceinline__ void mma_bf16(float (&c)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]) {
-#ifdef JB_EMULATE
-    jb_emu_mma_bf16(c, a, b);
-#else
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};"
-        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-#endif
-}
 
 // Word (row, kw) of a staged operand tile.
 template <bool KC>

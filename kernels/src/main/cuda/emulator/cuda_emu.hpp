@@ -1,7 +1,7 @@
 // A small CUDA emulator for running the jbert kernels on a CPU, single-threaded, for tests on
 // machines without a GPU (see run-selftest.sh). Not part of the product: nothing here reaches the
 // PTX. Each kernel .cu is compiled as C++ with this header forced in (-include) and
-// -DJB_EMULATE; the four inline-PTX helpers of gemm_tc.cu switch to the jb_emu_* functions below.
+// -DJB_EMULATE; the four inline-PTX helpers of tensor_core.cuh (cvt to tf32/bf16, mma.sync) switch to the jb_emu_* functions below.
 //
 // Model: a block runs as blockDim cooperative fibers, one per thread. __syncthreads
 // waits for every live thread of the block; warp operations (shuffles, votes, mma.sync) wait for
@@ -251,7 +251,7 @@ inline float atomicAdd(float* p, float v) {
     return old;
 }
 
-// The inline-PTX helpers of gemm_tc.cu.
+// The inline-PTX helpers of tensor_core.cuh.
 unsigned int jb_emu_tf32(float x);
 unsigned int jb_emu_bf16x2(float lo, float hi);
 void jb_emu_mma_tf32(float (&c)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]);
