@@ -1,7 +1,6 @@
 package dev.jbert.kernels.ops;
 
 import static dev.jbert.kernels.ops.Agreement.assertClose;
-import static dev.jbert.kernels.ops.Agreement.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jbert.engine.backend.CpuBackend;
@@ -10,9 +9,7 @@ import dev.jbert.kernels.cuda.Bf16;
 import dev.jbert.kernels.testing.TestDevices;
 import dev.jbert.kernels.testing.TestDevices.Target;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,11 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttentionBf16KernelsTest {
     private static final CpuBackend CPU = new CpuBackend();
-    private static final long DROPOUT_SEED = 0x9E3779B97F4A7C15L;
-    private static final int STREAM = -5;
-    private static final long COUNTER = 0x1_0000_0003L;
-    private static final double P = (double) 0.1f;  // as nn.Dropout holds it
-
     private static final double OUT_TOL = 2e-2;
     private static final double GRAD_TOL = 3e-2;
     private static final double LSE_TOL = 1e-2;
@@ -51,37 +43,20 @@ class AttentionBf16KernelsTest {
     private static final double ROUNDED_OUT_TOL = 4e-3;
     private static final double ROUNDED_GRAD_TOL = 5e-3;
 
-    /** One attention call, as in {@link AttentionKernelsTest}. */
-    record Case(int b, int t, int h, int d, int[] lengths, boolean fused) {
-        @Override
-        public String toString() {
-            return "B=" + b + " T=" + t + " H=" + h + " D=" + d
-                    + (lengths == null ? " no mask" : " lengths " + Arrays.toString(lengths)) + (fused ? " fused QKV" : "");
-        }
-    }
-
-    private static final List<Case> CASES = List.of(
-            new Case(2, 13, 2, 32, new int[] {13, 9}, false),
-            new Case(3, 37, 1, 64, new int[] {37, 20, 0}, true),
-            new Case(1, 64, 2, 64, null, false),
-            new Case(2, 37, 1, 32, new int[] {1, 37}, true),
-            new Case(1, 80, 1, 32, new int[] {71}, false));
+    private static final List<AttentionCase> CASES = List.of(
+            new AttentionCase(2, 13, 2, 32, new int[] {13, 9}, false),
+            new AttentionCase(3, 37, 1, 64, new int[] {37, 20, 0}, true),
+            new AttentionCase(1, 64, 2, 64, null, false),
+            new AttentionCase(2, 37, 1, 32, new int[] {1, 37}, true),
+            new AttentionCase(1, 80, 1, 32, new int[] {71}, false));
 
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Target target : Target.values()) {
-            for (int i = 0; i < CASES.size(); i++) {
-                for (double p : new double[] {0, P}) {
-                    out.add(Arguments.of(target, CASES.get(i), p, i));
-                }
-            }
-        }
-        return out.stream();
+        return AttentionCase.arguments(CASES);
     }
 
     /** The CPU engine's attention, forward and backward, on one set of inputs. */
     private record Reference(float[] out, float[] probs, float[] lse, float[] dq, float[] dk, float[] dv) {
-        static Reference of(float[] q, float[] k, float[] v, float[] dout, float[] keyMask, float[] dropMask, Case c) {
+        static Reference of(float[] q, float[] k, float[] v, float[] dout, float[] keyMask, float[] dropMask, AttentionCase c) {
             int n = c.b() * c.t() * c.h() * c.d();
             float[] probs = new float[c.b() * c.h() * c.t() * c.t()];
             float[] out = new float[n];
@@ -95,7 +70,7 @@ class AttentionBf16KernelsTest {
     }
 
     /** lse[b,h,i] = log Σ_j exp(s_ij) over the real keys, s = q·k·(float) (1/√D), in double; +∞ with no real key. */
-    static float[] logSumExp(float[] q, float[] k, float[] keyMask, Case c) {
+    static float[] logSumExp(float[] q, float[] k, float[] keyMask, AttentionCase c) {
         int t = c.t();
         int d = c.d();
         int cols = c.h() * d;
@@ -157,102 +132,27 @@ class AttentionBf16KernelsTest {
 
     @ParameterizedTest(name = "{0} {1} p={2}")
     @MethodSource("cases")
-    void forwardAndBackwardMatchCpu(Target target, Case c, double p, int index) {
+    void forwardAndBackwardMatchCpu(Target target, AttentionCase c, double p, int index) {
         GpuKernels gk = TestDevices.kernels(target);
-        int b = c.b();
-        int t = c.t();
-        int h = c.h();
-        int d = c.d();
-        int cols = h * d;
-        int rows = b * t;
         long seed = Agreement.seed(700 + 2 * index + (p > 0 ? 1 : 0));
         String context = "seed " + seed + ", " + c + ", p " + p + ", " + target;
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] q = gaussian(r, rows * cols, 0, 1);
-        float[] k = gaussian(r, rows * cols, 0, 1);
-        float[] v = gaussian(r, rows * cols, 0, 1);
-        float[] dout = gaussian(r, rows * cols, 0, 1);
-        float[] keyMask = null;
-        if (c.lengths() != null) {
-            keyMask = new float[rows];
-            for (int bi = 0; bi < b; bi++) {
-                Arrays.fill(keyMask, bi * t, bi * t + c.lengths()[bi], 1f);
-            }
-        }
-        int bhtt = b * h * t * t;
-        float[] dropMask = null;
-        if (p > 0) {
-            dropMask = new float[bhtt];
-            new DropoutRng(DROPOUT_SEED).fillMask(dropMask, 0, bhtt, p, Integer.toUnsignedLong(STREAM), COUNTER);
-        }
-        Reference exact = Reference.of(q, k, v, dout, keyMask, dropMask, c);
-        Reference rounded = Reference.of(roundedToBf16(q), roundedToBf16(k), roundedToBf16(v), roundedToBf16(dout),
-                keyMask, dropMask, c);
+        AttentionCase.Inputs in = c.random(seed, p);
+        Reference exact = Reference.of(in.q(), in.k(), in.v(), in.dout(), in.keyMask(), in.dropMask(), c);
+        Reference rounded = Reference.of(roundedToBf16(in.q()), roundedToBf16(in.k()), roundedToBf16(in.v()),
+                roundedToBf16(in.dout()), in.keyMask(), in.dropMask(), c);
 
-        try (DeviceBuffers m = new DeviceBuffers(gk.device())) {
-            int ld = c.fused() ? 3 * cols : cols;
-            long dQ;
-            long dK;
-            long dV;
-            long dGrad;
-            if (c.fused()) {
-                float[] qkv = new float[rows * ld];
-                for (int i = 0; i < rows; i++) {
-                    System.arraycopy(q, i * cols, qkv, i * ld, cols);
-                    System.arraycopy(k, i * cols, qkv, i * ld + cols, cols);
-                    System.arraycopy(v, i * cols, qkv, i * ld + 2 * cols, cols);
-                }
-                dQ = m.of(qkv);
-                dK = dQ + 4L * cols;
-                dV = dQ + 8L * cols;
-                dGrad = m.floats((long) rows * ld);
-            } else {
-                dQ = m.of(q);
-                dK = m.of(k);
-                dV = m.of(v);
-                dGrad = 0;
-            }
-            long dMask = keyMask == null ? 0 : m.of(keyMask);
-            long dOut = m.floats((long) rows * cols);
-            long dLse = m.floats((long) b * h * t);
-            long dProbs = m.floats(bhtt);
-            gk.attentionForward(Precision.BF16, dQ, dK, dV, dMask, dOut, dLse, dProbs, b, t, h, d, ld,
-                    DROPOUT_SEED, STREAM, COUNTER, p);
-            float[] out = m.read(dOut, rows * cols);
-            float[] probs = m.read(dProbs, bhtt);
-            float[] lse = m.read(dLse, b * h * t);
-            assertClose("out", out, exact.out(), OUT_TOL, context);
-            assertClose("probs", probs, exact.probs(), OUT_TOL, context);
-            assertLseClose("lse", lse, exact.lse(), LSE_TOL, context);
-            assertClose("out (bf16 inputs)", out, rounded.out(), ROUNDED_OUT_TOL, context);
-            assertClose("probs (bf16 inputs)", probs, rounded.probs(), ROUNDED_SCORE_TOL, context);
-            assertLseClose("lse (bf16 inputs)", lse, rounded.lse(), ROUNDED_SCORE_TOL, context);
-
-            long dDout = m.of(dout);
-            long dDelta = m.floats((long) b * h * t);
-            long gQ = c.fused() ? dGrad : m.floats((long) rows * cols);
-            long gK = c.fused() ? dGrad + 4L * cols : m.floats((long) rows * cols);
-            long gV = c.fused() ? dGrad + 8L * cols : m.floats((long) rows * cols);
-            gk.attentionBackward(Precision.BF16, dDout, dQ, dK, dV, dMask, dOut, dLse, dDelta, gQ, gK, gV, b, t, h,
-                    d, ld, DROPOUT_SEED, STREAM, COUNTER, p);
-            float[] gotQ;
-            float[] gotK;
-            float[] gotV;
-            if (c.fused()) {
-                gotQ = m.readColumns(dGrad, rows, ld, 0, cols);
-                gotK = m.readColumns(dGrad, rows, ld, cols, cols);
-                gotV = m.readColumns(dGrad, rows, ld, 2 * cols, cols);
-            } else {
-                gotQ = m.read(gQ, rows * cols);
-                gotK = m.read(gK, rows * cols);
-                gotV = m.read(gV, rows * cols);
-            }
-            assertClose("dq", gotQ, exact.dq(), GRAD_TOL, context);
-            assertClose("dk", gotK, exact.dk(), GRAD_TOL, context);
-            assertClose("dv", gotV, exact.dv(), GRAD_TOL, context);
-            assertClose("dq (bf16 inputs)", gotQ, rounded.dq(), ROUNDED_GRAD_TOL, context);
-            assertClose("dk (bf16 inputs)", gotK, rounded.dk(), ROUNDED_GRAD_TOL, context);
-            assertClose("dv (bf16 inputs)", gotV, rounded.dv(), ROUNDED_GRAD_TOL, context);
-        }
+        AttentionCase.Results got = c.run(gk, Precision.BF16, in, p);
+        assertClose("out", got.out(), exact.out(), OUT_TOL, context);
+        assertClose("probs", got.probs(), exact.probs(), OUT_TOL, context);
+        assertLseClose("lse", got.lse(), exact.lse(), LSE_TOL, context);
+        assertClose("out (bf16 inputs)", got.out(), rounded.out(), ROUNDED_OUT_TOL, context);
+        assertClose("probs (bf16 inputs)", got.probs(), rounded.probs(), ROUNDED_SCORE_TOL, context);
+        assertLseClose("lse (bf16 inputs)", got.lse(), rounded.lse(), ROUNDED_SCORE_TOL, context);
+        assertClose("dq", got.dq(), exact.dq(), GRAD_TOL, context);
+        assertClose("dk", got.dk(), exact.dk(), GRAD_TOL, context);
+        assertClose("dv", got.dv(), exact.dv(), GRAD_TOL, context);
+        assertClose("dq (bf16 inputs)", got.dq(), rounded.dq(), ROUNDED_GRAD_TOL, context);
+        assertClose("dk (bf16 inputs)", got.dk(), rounded.dk(), ROUNDED_GRAD_TOL, context);
+        assertClose("dv (bf16 inputs)", got.dv(), rounded.dv(), ROUNDED_GRAD_TOL, context);
     }
 }
